@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-2.0-only
+sbin_PROGRAMS += console/xenlogd
+console_xenlogd_SOURCES = \
+	console/main.c console/xenlogd.h \
+	console/loop.c console/loop.h \
+	console/log.c console/log.h \
+	console/store.c console/store.h \
+	console/streams.c console/streams.h \
+	console/stream.c console/stream.h \
+	console/rotate.c console/rotate.h \
+	console/beneath.c console/beneath.h \
+	console/validate.c console/validate.h \
+	console/util.h
+console_xenlogd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS)
+console_xenlogd_LDADD = $(XENSTORE_LIBS) $(XENTOOLLOG_LIBS)

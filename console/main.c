@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xenlogd: bounded, rotated log files for Xen, fed through FIFOs named in
+ * xenstore. See docs/protocol.md and docs/xenlogd.8.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "loop.h"
+#include "store.h"
+#include "streams.h"
+#include "xenlogd.h"
+
+#define TICK_MS 250
+#define EXIT_USAGE 100
+#define EXIT_SYSTEM 111
+
+static const char usage[] =
+    "usage: xenlogd [--foreground] [--run-dir DIR] [--log-dir DIR] [--pid-file FILE]\n"
+    "               [--setup-timeout MS] [--verbose] [--version] [--help]\n";
+
+struct opts {
+    bool foreground, verbose;
+    char run_dir[PATH_MAX], log_dir[PATH_MAX];
+    const char *pid_file;
+    unsigned setup_timeout_ms;
+};
+
+static struct loop_fd sig_lf;
+static struct loop *the_loop;
+
+static void on_signal(struct loop_fd *lf, uint32_t events)
+{
+    struct signalfd_siginfo si;
+
+    (void)events;
+    while (read(lf->fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+            log_info("signal %u: exiting; streams stay ready for the next daemon",
+                     si.ssi_signo);
+            loop_stop(the_loop);
+        }
+    }
+}
+
+static void on_tick(void *data, uint64_t now)
+{
+    struct xld *d = data;
+
+    store_tick(d->store, now);
+    streams_tick(d, now);
+}
+
+/* An absolute directory name, without trailing slashes. */
+static int set_dir(char *dst, const char *src, const char *what)
+{
+    size_t len = strlen(src);
+
+    while (len > 1 && src[len - 1] == '/')
+        len--;
+    if (src[0] != '/' || len >= PATH_MAX) {
+        fprintf(stderr, "xenlogd: %s must be an absolute path\n", what);
+        return -1;
+    }
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+    return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+    static const struct option lopts[] = {
+        { "foreground", no_argument, NULL, 'f' },
+        { "run-dir", required_argument, NULL, 'r' },
+        { "log-dir", required_argument, NULL, 'l' },
+        { "pid-file", required_argument, NULL, 'p' },
+        { "setup-timeout", required_argument, NULL, 't' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "version", no_argument, NULL, 'V' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    uint64_t v;
+    int c;
+
+    memset(o, 0, sizeof(*o));
+    snprintf(o->run_dir, sizeof(o->run_dir), "%s", XEN_RUN_DIR);
+    snprintf(o->log_dir, sizeof(o->log_dir), "%s", XEN_LOG_DIR);
+    o->setup_timeout_ms = 5000;
+    while ((c = getopt_long(argc, argv, "fr:l:p:t:vVh", lopts, NULL)) != -1) {
+        switch (c) {
+        case 'f': o->foreground = true; break;
+        case 'r': if (set_dir(o->run_dir, optarg, "--run-dir")) return -1; break;
+        case 'l': if (set_dir(o->log_dir, optarg, "--log-dir")) return -1; break;
+        case 'p': o->pid_file = optarg; break;
+        case 't':
+            if (parse_decimal(optarg, 1, 3600000, &v)) {
+                fprintf(stderr, "xenlogd: --setup-timeout: 1 to 3600000 ms\n");
+                return -1;
+            }
+            o->setup_timeout_ms = (unsigned)v;
+            break;
+        case 'v': o->verbose = true; break;
+        case 'V': printf("xenlogd %s\n", PACKAGE_VERSION); exit(0);
+        case 'h': fputs(usage, stdout); exit(0);
+        default: fputs(usage, stderr); return -1;
+        }
+    }
+    if (optind != argc) {
+        fputs(usage, stderr);
+        return -1;
+    }
+    return 0;
+}
+
+static int open_dir(const char *path)
+{
+    int fd;
+
+    if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+        log_err(errno, "cannot create %s", path);
+        return -1;
+    }
+    fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        log_err(errno, "cannot open %s", path);
+    return fd;
+}
+
+/* The pid file is locked for as long as we live: a second daemon fails. */
+static int write_pid_file(const char *path)
+{
+    char buf[32];
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    int len;
+
+    if (fd < 0) {
+        log_err(errno, "cannot open pid file %s", path);
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        log_err(errno, "another xenlogd holds %s", path);
+        close(fd);
+        return -1;
+    }
+    len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+    if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t)len) != len) {
+        log_err(errno, "cannot write pid file %s", path);
+        close(fd);
+        return -1;
+    }
+    return fd;  /* kept open, and so locked, until exit */
+}
+
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+/* Fork; the parent exits once the child says it serves (s6-style readiness). */
+static int daemonize(int *ready_fd)
+{
+    int p[2];
+    pid_t pid;
+    char c;
+
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -1;
+    pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid > 0) {
+        close(p[1]);
+        _exit(read(p[0], &c, 1) == 1 ? 0 : EXIT_SYSTEM);
+    }
+    close(p[0]);
+    setsid();
+    *ready_fd = p[1];
+    return 0;
+}
+
+static void detach_stdio(void)
+{
+    int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+    if (fd < 0)
+        return;
+    dup2(fd, 0);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
+}
+
+static int setup(struct xld *d, const struct opts *o)
+{
+    sigset_t set;
+
+    d->run_dir = o->run_dir;
+    d->log_dir = o->log_dir;
+    d->uid = geteuid();
+    d->setup_timeout_ms = o->setup_timeout_ms;
+    d->run_dirfd = open_dir(o->run_dir);
+    d->log_dirfd = open_dir(o->log_dir);
+    if (d->run_dirfd < 0 || d->log_dirfd < 0)
+        return -1;
+    d->buf = malloc(IO_BUF_SIZE);
+    if (!d->buf || pipe2(d->scratch, O_CLOEXEC | O_NONBLOCK) < 0) {
+        log_err(errno, "cannot allocate buffers");
+        return -1;
+    }
+    /* Room to look at a whole window before rotating (see stream.c). */
+    fcntl(d->scratch[1], F_SETPIPE_SZ, IO_BUF_SIZE);
+    d->loop = the_loop = loop_new(TICK_MS, on_tick, d);
+    d->store = store_new(d, NULL);
+    if (!d->loop || !d->store)
+        return -1;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    sig_lf.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    sig_lf.fn = on_signal;
+    if (sig_lf.fd < 0 || loop_add(d->loop, &sig_lf, EPOLLIN) < 0) {
+        log_err(errno, "signalfd");
+        return -1;
+    }
+    if (store_connect(d->store) < 0) {
+        log_err(errno, "cannot connect to xenstore");
+        return -1;
+    }
+    return 0;
+}
+
+static void teardown(struct xld *d)
+{
+    streams_close_all(d);
+    if (d->store) {
+        store_unadvertise(d->store);
+        store_free(d->store);
+    }
+    if (sig_lf.fd >= 0)
+        close(sig_lf.fd);
+    loop_free(d->loop);
+    free(d->buf);
+    if (d->scratch[0] >= 0) {
+        close(d->scratch[0]);
+        close(d->scratch[1]);
+    }
+    if (d->run_dirfd >= 0)
+        close(d->run_dirfd);
+    if (d->log_dirfd >= 0)
+        close(d->log_dirfd);
+}
+
+int main(int argc, char **argv)
+{
+    static struct xld d;
+    struct opts o;
+    int ready_fd = -1, pid_fd = -1, rc = EXIT_SYSTEM;
+
+    d.run_dirfd = d.log_dirfd = d.scratch[0] = d.scratch[1] = sig_lf.fd = -1;
+    if (parse_opts(argc, argv, &o) < 0)
+        return EXIT_USAGE;
+    if (!o.foreground && daemonize(&ready_fd) < 0) {
+        perror("xenlogd: fork");
+        return EXIT_SYSTEM;
+    }
+    if (log_init(!o.foreground, o.verbose) < 0)
+        return EXIT_SYSTEM;
+    raise_fd_limit();
+    umask(027);
+    if (o.pid_file && (pid_fd = write_pid_file(o.pid_file)) < 0)
+        goto out;
+    if (setup(&d, &o) < 0)
+        goto out;
+    log_info("serving: run dir %s, log dir %s", d.run_dir, d.log_dir);
+    if (ready_fd >= 0) {
+        detach_stdio();
+        if (write(ready_fd, "", 1) != 1)
+            log_warn("cannot tell the parent we serve");
+        close(ready_fd);
+        ready_fd = -1;
+    }
+    rc = loop_run(d.loop) == 0 ? 0 : EXIT_SYSTEM;
+out:
+    teardown(&d);
+    if (pid_fd >= 0) {
+        unlink(o.pid_file);
+        close(pid_fd);
+    }
+    log_fini();
+    return rc;
+}

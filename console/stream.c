@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The data path: FIFO -> file with splice(2), so that data leaves the FIFO
+ * only in the system call that puts it in the file; a daemon killed at any
+ * moment loses nothing. Near the limit, tee(2) lets us look at the data to
+ * cut after a newline.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "beneath.h"
+#include "log.h"
+#include "rotate.h"
+#include "stream.h"
+#include "util.h"
+
+#define WINDOW (64 * 1024)          /* how far back we look for a newline */
+#define BUDGET (4 * 1024 * 1024)    /* bytes per wake-up, for fairness */
+#define RETRY_MS 1000
+
+static void on_fifo(struct loop_fd *lf, uint32_t events);
+
+static uint64_t wall_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+const char *stream_open(struct stream *s, bool adopt, const char **node)
+{
+    struct xld *d = s->d;
+    const char *why;
+    bool exists = false;
+    off_t size = 0;
+    int fifo = -1, dfd = -1, fd;
+
+    *node = "pipe";
+    why = fifo_open(d->run_dirfd, s->p.pipe_rel, d->uid, &fifo, &s->fifo_dev, &s->fifo_ino);
+    if (why)
+        return why;
+    *node = "file";
+    why = logdir_open(d->log_dirfd, s->p.file_dir, &dfd);
+    if (!why)
+        why = logfile_check(dfd, s->p.file_base, d->uid, &exists);
+    if (why) {
+        close(fifo);
+        if (dfd >= 0)
+            close(dfd);
+        return why;
+    }
+    if (adopt) {
+        fd = logfile_append(dfd, s->p.file_base, &size);
+    } else {
+        fd = exists ? logfile_rotate(dfd, s->p.file_base, s->p.copies) : 0;
+        if (fd == 0)
+            fd = logfile_create(dfd, s->p.file_base);
+    }
+    if (fd < 0) {
+        close(fifo);
+        close(dfd);
+        return strerror(-fd);
+    }
+    s->lf.fd = fifo;
+    s->lf.fn = on_fifo;
+    s->dfd = dfd;
+    s->fd = fd;
+    s->size = (uint64_t)size;
+    s->io_err = 0;
+    memset(&s->st, 0, sizeof(s->st));
+    s->st.since_ms = wall_ms();
+    if (loop_add(d->loop, &s->lf, EPOLLIN) < 0) {
+        why = strerror(errno);
+        stream_close(s);
+        return why;
+    }
+    return NULL;
+}
+
+static void io_failed(struct stream *s, int err)
+{
+    if (!s->io_err)
+        log_err(err, "stream %u/%u: cannot write %s/%s; discarding until it can",
+                s->domid, s->id, s->p.file_dir, s->p.file_base);
+    s->io_err = err;
+    s->retry_at = now_ms() + RETRY_MS;
+}
+
+static int rotate(struct stream *s)
+{
+    int r, fd;
+
+    r = logfile_rotate(s->dfd, s->p.file_base, s->p.copies);
+    if (r < 0)
+        return r;
+    if (s->fd >= 0)
+        close(s->fd);
+    s->size = 0;
+    s->st.rotations++;
+    fd = logfile_create(s->dfd, s->p.file_base);
+    s->fd = fd < 0 ? -1 : fd;
+    return fd < 0 ? fd : 0;
+}
+
+static ssize_t move(struct stream *s, size_t len)
+{
+    ssize_t n = splice(s->lf.fd, NULL, s->fd, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+
+    if (n > 0) {
+        s->size += (uint64_t)n;
+        s->st.bytes_in += (uint64_t)n;
+        s->st.bytes_written += (uint64_t)n;
+    }
+    return n;
+}
+
+/*
+ * How much of the next `room` bytes to write before rotating: up to the last
+ * newline among them, else all. *whole is false if tee saw less than room.
+ */
+static size_t cut_point(struct stream *s, size_t room, bool *whole)
+{
+    struct xld *d = s->d;
+    ssize_t t = tee(s->lf.fd, d->scratch[1], room, SPLICE_F_NONBLOCK);
+    size_t got = 0;
+    const char *nl;
+
+    *whole = true;
+    if (t <= 0)
+        return room;
+    while (got < (size_t)t) {
+        ssize_t n = read(d->scratch[0], d->buf + got, (size_t)t - got);
+
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    nl = memrchr(d->buf, '\n', got);
+    if (nl)
+        return (size_t)(nl - d->buf) + 1;
+    if (got < room) {
+        *whole = false;
+        return got ? got : room;
+    }
+    return room;
+}
+
+/* One step of the copy: >0 bytes moved, 0 nothing to do, -1 errno set. */
+static ssize_t pump_once(struct stream *s, size_t avail)
+{
+    uint64_t room;
+    size_t len;
+    bool cut = false, whole = true;
+    ssize_t n;
+    int r;
+
+    if (s->size >= s->p.limit && (r = rotate(s)) < 0) {
+        errno = -r;
+        return -1;
+    }
+    room = s->p.limit - s->size;
+    if (avail <= room) {
+        len = avail;
+    } else if (room > WINDOW) {
+        len = (size_t)(room - WINDOW);
+    } else {
+        len = cut_point(s, (size_t)room, &whole);
+        cut = whole;
+    }
+    n = move(s, len);
+    if (n > 0 && cut && (size_t)n == len && (r = rotate(s)) < 0) {
+        errno = -r;
+        return -1;
+    }
+    return n;
+}
+
+static int fifo_avail(int fd)
+{
+    int n = 0;
+
+    if (ioctl(fd, FIONREAD, &n) < 0)
+        return -1;
+    return n;
+}
+
+static ssize_t discard(struct stream *s, size_t avail)
+{
+    size_t want = avail < IO_BUF_SIZE ? avail : IO_BUF_SIZE;
+    ssize_t n = read(s->lf.fd, s->d->buf, want);
+
+    if (n > 0) {
+        s->st.bytes_in += (uint64_t)n;
+        s->st.dropped += (uint64_t)n;
+        s->dropped_unreported += (uint64_t)n;
+    }
+    return n;
+}
+
+/* Moves up to `budget` bytes; returns how many were moved (or dropped). */
+static uint64_t pump(struct stream *s, uint64_t budget)
+{
+    uint64_t moved = 0;
+
+    while (moved < budget) {
+        int avail = fifo_avail(s->lf.fd);
+        ssize_t n;
+
+        if (avail <= 0)
+            break;
+        if (s->io_err || s->fd < 0)
+            n = discard(s, (size_t)avail);
+        else
+            n = pump_once(s, (size_t)avail);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR)
+                break;
+            io_failed(s, errno);
+            continue;
+        }
+        if (n == 0)
+            break;
+        moved += (uint64_t)n;
+    }
+    return moved;
+}
+
+void stream_pump(struct stream *s)
+{
+    pump(s, BUDGET);
+}
+
+static void on_fifo(struct loop_fd *lf, uint32_t events)
+{
+    (void)events;
+    stream_pump(container_of(lf, struct stream, lf));
+}
+
+void stream_retry(struct stream *s, uint64_t now)
+{
+    char marker[160];
+    struct stat st;
+    int len;
+    ssize_t n;
+
+    if (!s->io_err || now < s->retry_at)
+        return;
+    s->retry_at = now + RETRY_MS;
+    if (s->fd < 0) {
+        int fd = logfile_create(s->dfd, s->p.file_base);
+
+        if (fd < 0)
+            return;
+        s->fd = fd;
+        s->size = 0;
+    }
+    if (fstat(s->fd, &st) == 0)
+        s->size = (uint64_t)st.st_size;
+    len = snprintf(marker, sizeof(marker), "xenlogd: dropped %llu bytes (%s)\n",
+                   (unsigned long long)s->dropped_unreported, strerror(s->io_err));
+    if (s->size + (uint64_t)len > s->p.limit && rotate(s) < 0)
+        return;
+    n = write(s->fd, marker, (size_t)len);
+    if (n != len) {
+        if (n > 0)
+            s->size += (uint64_t)n;
+        return;
+    }
+    s->size += (uint64_t)len;
+    s->st.bytes_written += (uint64_t)len;
+    log_info("stream %u/%u: writing again after dropping %llu bytes", s->domid, s->id,
+             (unsigned long long)s->dropped_unreported);
+    s->dropped_unreported = 0;
+    s->io_err = 0;
+}
+
+void stream_close(struct stream *s)
+{
+    if (s->lf.fd >= 0) {
+        loop_del(s->d->loop, &s->lf);
+        close(s->lf.fd);
+    }
+    if (s->fd >= 0)
+        close(s->fd);
+    if (s->dfd >= 0)
+        close(s->dfd);
+    s->lf.fd = s->fd = s->dfd = -1;
+}
+
+void stream_drain_close(struct stream *s)
+{
+    int avail;
+
+    if (s->lf.fd >= 0 && (avail = fifo_avail(s->lf.fd)) > 0) {
+        /* What is there now; a writer still writing does not keep us here. */
+        uint64_t moved = pump(s, (uint64_t)avail);
+
+        log_debug("stream %u/%u: drained %llu bytes", s->domid, s->id,
+                  (unsigned long long)moved);
+    }
+    if (s->io_err && s->dropped_unreported)
+        log_warn("stream %u/%u: closed after dropping %llu bytes", s->domid, s->id,
+                 (unsigned long long)s->dropped_unreported);
+    stream_close(s);
+}

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store.h"
+#include "stream.h"
+#include "streams.h"
+
+static unsigned bucket(unsigned domid, unsigned id)
+{
+    return ((domid * 2654435761u) ^ (id * 40503u)) % STREAM_BUCKETS;
+}
+
+struct stream *streams_find(struct xld *d, unsigned domid, unsigned id)
+{
+    struct stream *s;
+
+    for (s = d->buckets[bucket(domid, id)]; s; s = s->next)
+        if (s->domid == domid && s->id == id)
+            return s;
+    return NULL;
+}
+
+static struct stream *add(struct xld *d, unsigned domid, unsigned id)
+{
+    struct stream *s = calloc(1, sizeof(*s));
+    unsigned b = bucket(domid, id);
+
+    if (!s)
+        return NULL;
+    s->d = d;
+    s->domid = domid;
+    s->id = id;
+    s->state = STREAM_PENDING;
+    s->lf.fd = s->fd = s->dfd = -1;
+    s->first_seen = now_ms();
+    s->next = d->buckets[b];
+    d->buckets[b] = s;
+    d->nstreams++;
+    return s;
+}
+
+static void forget(struct xld *d, struct stream *s)
+{
+    struct stream **pp = &d->buckets[bucket(s->domid, s->id)];
+
+    while (*pp != s)
+        pp = &(*pp)->next;
+    *pp = s->next;
+    d->nstreams--;
+    if (s->state == STREAM_ACTIVE) {
+        stream_drain_close(s);
+        log_info("stream %u/%u: finished (%llu bytes, %llu rotations)", s->domid, s->id,
+                 (unsigned long long)s->st.bytes_written,
+                 (unsigned long long)s->st.rotations);
+    }
+    spec_free(&s->spec);
+    free(s);
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool spec_eq(const struct spec *a, const struct spec *b)
+{
+    return str_eq(a->pipe, b->pipe) && str_eq(a->file, b->file) &&
+           str_eq(a->limit, b->limit) && str_eq(a->copies, b->copies);
+}
+
+static void fail(struct stream *s, const char *reason)
+{
+    s->state = STREAM_ERROR;
+    log_warn("stream %u/%u: %s", s->domid, s->id, reason);
+    store_set_state(s->d->store, s->domid, s->id, "error", reason);
+}
+
+/* Another live stream on the same pipe or file? */
+static const char *conflict(struct xld *d, const struct stream *s, char *buf, size_t len)
+{
+    unsigned b;
+    const struct stream *o;
+
+    for (b = 0; b < STREAM_BUCKETS; b++)
+        for (o = d->buckets[b]; o; o = o->next) {
+            if (o == s || o->state != STREAM_ACTIVE)
+                continue;
+            if (strcmp(o->p.pipe_rel, s->p.pipe_rel) == 0) {
+                snprintf(buf, len, "pipe: in use by stream %u/%u", o->domid, o->id);
+                return buf;
+            }
+            if (strcmp(o->p.file_dir, s->p.file_dir) == 0 &&
+                strcmp(o->p.file_base, s->p.file_base) == 0) {
+                snprintf(buf, len, "file: in use by stream %u/%u", o->domid, o->id);
+                return buf;
+            }
+        }
+    return NULL;
+}
+
+static void start(struct stream *s, bool adopt)
+{
+    struct xld *d = s->d;
+    char err[512];
+    const char *why, *node = NULL;
+
+    if (!spec_validate(&s->spec, d->run_dir, d->log_dir, &s->p, err, sizeof(err))) {
+        fail(s, err);
+        return;
+    }
+    if ((why = conflict(d, s, err, sizeof(err)))) {
+        fail(s, why);
+        return;
+    }
+    if ((why = stream_open(s, adopt, &node))) {
+        snprintf(err, sizeof(err), "%s: %s", node, why);
+        fail(s, err);
+        return;
+    }
+    s->state = STREAM_ACTIVE;
+    switch (store_set_state(d->store, s->domid, s->id, "ready", NULL)) {
+    case 1:
+        log_info("stream %u/%u: %s %s/%s/%s (limit %llu, copies %u)", s->domid, s->id,
+                 adopt ? "adopted" : "ready", d->log_dir, s->p.file_dir, s->p.file_base,
+                 (unsigned long long)s->p.limit, s->p.copies);
+        break;
+    case 0:
+        forget(d, s);   /* removed while we set it up */
+        break;
+    default:
+        /* The store went away: keep copying; the rescan on reconnect decides. */
+        log_warn("stream %u/%u: could not write state", s->domid, s->id);
+        break;
+    }
+}
+
+void streams_changed(struct xld *d, unsigned domid, unsigned id)
+{
+    struct stream *s = streams_find(d, domid, id);
+    struct spec sp;
+    char *state = NULL;
+    int r = store_read_spec(d->store, domid, id, &sp, &state);
+
+    if (r < 0)
+        return;
+    if (r == 0) {
+        if (s)
+            forget(d, s);
+        return;
+    }
+    if (s && (s->state == STREAM_ACTIVE || (s->state == STREAM_ERROR && spec_eq(&s->spec, &sp)))) {
+        spec_free(&sp);
+        free(state);
+        return;
+    }
+    if (!s && !(s = add(d, domid, id))) {
+        log_err(ENOMEM, "stream %u/%u", domid, id);
+        spec_free(&sp);
+        free(state);
+        return;
+    }
+    spec_free(&s->spec);
+    s->spec = sp;
+    if (s->state == STREAM_ERROR) {
+        s->state = STREAM_PENDING;
+        s->first_seen = now_ms();
+    }
+    if (sp.pipe && sp.file && sp.limit && sp.copies)
+        start(s, state && strcmp(state, "ready") == 0);
+    free(state);
+}
+
+void streams_check_gone(struct xld *d, bool all, unsigned domid)
+{
+    unsigned b;
+    struct stream *s, *next;
+
+    for (b = 0; b < STREAM_BUCKETS; b++)
+        for (s = d->buckets[b]; s; s = next) {
+            next = s->next;
+            if (all || s->domid == domid)
+                streams_changed(d, s->domid, s->id);
+        }
+}
+
+void streams_tick(struct xld *d, uint64_t now)
+{
+    unsigned b;
+    struct stream *s;
+
+    for (b = 0; b < STREAM_BUCKETS; b++)
+        for (s = d->buckets[b]; s; s = s->next) {
+            if (s->state == STREAM_ACTIVE)
+                stream_retry(s, now);
+            else if (s->state == STREAM_PENDING &&
+                     now - s->first_seen >= d->setup_timeout_ms) {
+                char err[64];
+                const char *node = !s->spec.pipe ? "pipe" : !s->spec.file ? "file"
+                                 : !s->spec.limit ? "limit" : "copies";
+
+                snprintf(err, sizeof(err), "%s: missing", node);
+                fail(s, err);
+            }
+        }
+}
+
+void streams_close_all(struct xld *d)
+{
+    unsigned b;
+    struct stream *s, *next;
+
+    for (b = 0; b < STREAM_BUCKETS; b++) {
+        for (s = d->buckets[b]; s; s = next) {
+            next = s->next;
+            stream_close(s);
+            spec_free(&s->spec);
+            free(s);
+        }
+        d->buckets[b] = NULL;
+    }
+    d->nstreams = 0;
+}

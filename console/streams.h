@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The set of streams, and what happens to a stream when its nodes change:
+ * the bridge between store.c (what xenstore says) and stream.c (the data).
+ */
+#ifndef XENLOGD_STREAMS_H
+#define XENLOGD_STREAMS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xenlogd.h"
+
+struct stream *streams_find(struct xld *d, unsigned domid, unsigned id);
+/* Something under /libxl/DOMID/logging/ID changed: re-read and act. */
+void streams_changed(struct xld *d, unsigned domid, unsigned id);
+/* A parent path changed: finish the streams (of domid, or all) that are gone. */
+void streams_check_gone(struct xld *d, bool all, unsigned domid);
+/* Set-up timeouts and retries of files that could not be written. */
+void streams_tick(struct xld *d, uint64_t now);
+/* Daemon exit: close everything; data left in FIFOs waits for the next daemon. */
+void streams_close_all(struct xld *d);
+
+#endif

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#include <stdio.h>
+#include <string.h>
+
+#include "validate.h"
+
+const char *parse_decimal(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    const char *p;
+
+    if (!s || !*s)
+        return "empty";
+    if (s[0] == '0' && s[1])
+        return "leading zero";
+    for (p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return "not a decimal number";
+        if (v > (UINT64_MAX - 9) / 10)
+            return "out of range";
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    if (v < min || v > max)
+        return "out of range";
+    *out = v;
+    return NULL;
+}
+
+bool parse_id(const char *s, unsigned *out)
+{
+    uint64_t v;
+
+    if (parse_decimal(s, 0, ID_MAX, &v))
+        return false;
+    *out = (unsigned)v;
+    return true;
+}
+
+const char *path_beneath(const char *dir, const char *path, const char **rel)
+{
+    size_t dl = strlen(dir);
+    const char *p, *comp;
+
+    if (!path || path[0] != '/')
+        return "not an absolute path";
+    if (strlen(path) >= PATH_MAX)
+        return "too long";
+    for (p = path; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return "control character";
+    if (strncmp(path, dir, dl) != 0 || path[dl] != '/' || !path[dl + 1])
+        return "outside its directory";
+    *rel = path + dl + 1;
+    for (comp = *rel; ; ) {
+        const char *end = strchr(comp, '/');
+        size_t len = end ? (size_t)(end - comp) : strlen(comp);
+
+        if (len == 0)
+            return "empty path component";
+        if ((len == 1 && comp[0] == '.') || (len == 2 && comp[0] == '.' && comp[1] == '.'))
+            return "'.' or '..' component";
+        if (!end)
+            break;
+        comp = end + 1;
+    }
+    return NULL;
+}
+
+static bool fail(char *err, size_t errlen, const char *node, const char *why)
+{
+    snprintf(err, errlen, "%s: %s", node, why);
+    return false;
+}
+
+bool spec_validate(const struct spec *sp, const char *run_dir, const char *log_dir,
+                   struct params *out, char *err, size_t errlen)
+{
+    const char *why, *rel, *slash;
+    uint64_t v;
+
+    if (!sp->pipe)
+        return fail(err, errlen, "pipe", "missing");
+    if (!sp->file)
+        return fail(err, errlen, "file", "missing");
+    if (!sp->limit)
+        return fail(err, errlen, "limit", "missing");
+    if (!sp->copies)
+        return fail(err, errlen, "copies", "missing");
+
+    if ((why = path_beneath(run_dir, sp->pipe, &rel)))
+        return fail(err, errlen, "pipe", why);
+    snprintf(out->pipe_rel, sizeof(out->pipe_rel), "%s", rel);
+
+    if ((why = path_beneath(log_dir, sp->file, &rel)))
+        return fail(err, errlen, "file", why);
+    slash = strrchr(rel, '/');
+    if (slash) {
+        snprintf(out->file_dir, sizeof(out->file_dir), "%.*s", (int)(slash - rel), rel);
+        rel = slash + 1;
+    } else {
+        snprintf(out->file_dir, sizeof(out->file_dir), ".");
+    }
+    if (strlen(rel) > NAME_MAX_LEN)
+        return fail(err, errlen, "file", "name too long");
+    snprintf(out->file_base, sizeof(out->file_base), "%s", rel);
+
+    if ((why = parse_decimal(sp->limit, LIMIT_MIN, LIMIT_MAX, &v)))
+        return fail(err, errlen, "limit", why);
+    out->limit = v;
+    if ((why = parse_decimal(sp->copies, 0, COPIES_MAX, &v)))
+        return fail(err, errlen, "copies", why);
+    out->copies = (unsigned)v;
+    return true;
+}

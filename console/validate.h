@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Pure checks of a stream's parameters as read from xenstore (untrusted).
+ * Nothing here touches the file system; see beneath.c for that.
+ */
+#ifndef XENLOGD_VALIDATE_H
+#define XENLOGD_VALIDATE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define LIMIT_MIN 1024ULL
+#define LIMIT_MAX (1ULL << 40)
+#define COPIES_MAX 99ULL
+#define NAME_MAX_LEN 200
+#define ID_MAX 2147483647ULL
+
+/* The four nodes the toolstack writes; NULL where a node is missing. */
+struct spec {
+    char *pipe;
+    char *file;
+    char *limit;
+    char *copies;
+};
+
+/* What a valid spec means, relative to the run and log dirs. */
+struct params {
+    char pipe_rel[PATH_MAX];  /* beneath the run dir */
+    char file_dir[PATH_MAX];  /* beneath the log dir; "." for the log dir */
+    char file_base[NAME_MAX_LEN + 1];
+    uint64_t limit;
+    unsigned copies;
+};
+
+/* Decimal digits only, no sign, no leading zero; NULL or a reason. */
+const char *parse_decimal(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* A $DOMID or $ID path component. */
+bool parse_id(const char *s, unsigned *out);
+
+/*
+ * path must be absolute, strictly beneath dir (itself absolute, no trailing
+ * slash), with no empty, "." or ".." component and no control character.
+ * On success *rel points at the part after "dir/".
+ */
+const char *path_beneath(const char *dir, const char *path, const char **rel);
+
+/* Validates all four nodes; on failure writes "node: reason" to err. */
+bool spec_validate(const struct spec *sp, const char *run_dir, const char *log_dir,
+                   struct params *out, char *err, size_t errlen);
+
+#endif

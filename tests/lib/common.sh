@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Sourced by every tests/t-*.sh: a private xenstored, the daemon, streams.
+# Everything started here is a child of the test and is reaped on exit.
+set -eu
+: "${TEST_TMP:?run tests through tests/run.sh}"
+. "$TOP_SRCDIR/tests/lib/xenstored.sh"
+
+T=$TEST_TMP
+RUN=$T/run
+LOG=$T/log
+mkdir -p "$RUN" "$LOG"
+XLD_PID=
+T_PIDS=()
+
+say() { echo "== $*"; }
+fail() { echo "FAIL: $*" >&2; [ -f "$T/xenlogd.log" ] && tail -n 20 "$T/xenlogd.log" >&2; exit 1; }
+skip() { echo "skipped: $*"; exit 77; }
+
+t_cleanup() {
+    local p
+    for p in "${T_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    [ -z "$XLD_PID" ] || kill -KILL "$XLD_PID" 2>/dev/null || true
+    wait 2>/dev/null || true
+    xs_stop 2>/dev/null || true
+}
+trap t_cleanup EXIT
+
+# Start a private xenstored for this test; exports XENSTORED_PATH.
+t_store() { xs_start "$T/xs"; }
+
+# Poll until a command succeeds: retry SECONDS CMD...
+retry() {
+    local n=$(( $1 * 20 )); shift
+    while ! "$@" 2>/dev/null; do
+        n=$((n - 1)); [ $n -gt 0 ] || return 1
+        sleep 0.05
+    done
+}
+
+advertised() { [ "$(xenstore-read /tool/xenlogd/pid 2>/dev/null)" = "$1" ]; }
+
+# xld_start [ARGS...]: the daemon in the foreground, under $XENLOGD_WRAP if set.
+xld_start() {
+    ${XENLOGD_WRAP:-} "$XENLOGD" --foreground --verbose --run-dir "$RUN" --log-dir "$LOG" \
+        "$@" >>"$T/xenlogd.log" 2>&1 &
+    XLD_PID=$!
+    retry 60 advertised "$XLD_PID" || fail "daemon did not advertise itself"
+}
+
+# xld_stop: SIGTERM, and the daemon must exit 0 (sanitizers and valgrind
+# make it exit non-zero on an error or a leak).
+xld_stop() {
+    local rc=0
+    kill -TERM "$XLD_PID"
+    wait "$XLD_PID" || rc=$?
+    XLD_PID=
+    [ $rc -eq 0 ] || fail "daemon exited $rc"
+}
+
+xld_kill() { kill -KILL "$XLD_PID"; wait "$XLD_PID" 2>/dev/null || true; XLD_PID=; }
+
+# stream DOMID ID FILE LIMIT COPIES [FIFO]: a FIFO and the four nodes, in one
+# transaction (xenstore-write writes all its pairs in one).
+stream() {
+    local d=$1 i=$2 f=$3 lim=$4 cp=$5 fifo=${6:-$RUN/s.$1.$2.fifo}
+    [ -p "$fifo" ] || mkfifo -m 0600 "$fifo"
+    xenstore-write "/libxl/$d/logging/$i/pipe" "$fifo" "/libxl/$d/logging/$i/file" "$f" \
+        "/libxl/$d/logging/$i/limit" "$lim" "/libxl/$d/logging/$i/copies" "$cp"
+}
+
+state_is() { [ "$(xenstore-read "/libxl/$1/logging/$2/state" 2>/dev/null)" = "$3" ]; }
+
+# wait_state DOMID ID STATE [SECONDS]
+wait_state() {
+    retry "${4:-20}" state_is "$1" "$2" "$3" ||
+        fail "stream $1/$2: state is '$(xenstore-read "/libxl/$1/logging/$2/state" 2>&1)', want $3"
+}
+
+# The files of a stream joined oldest first: joined FILE COPIES
+joined() {
+    local f=$1 n=$2 i
+    for ((i = n; i >= 1; i--)); do [ ! -f "$f.$i" ] || cat "$f.$i"; done
+    [ ! -f "$f" ] || cat "$f"
+}
+
+fd_count() { ls "/proc/$1/fd" | wc -l; }

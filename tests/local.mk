@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Test helpers (built by `make`, used by tests/run.sh) and the xenstored shim.
+noinst_PROGRAMS += tests/tools/linegen tests/tools/linecheck tests/tools/boundwatch
+tests_tools_linegen_SOURCES = tests/tools/linegen.c tests/tools/lines.h
+tests_tools_linecheck_SOURCES = tests/tools/linecheck.c tests/tools/lines.h
+tests_tools_boundwatch_SOURCES = tests/tools/boundwatch.c
+
+# The shim is loaded into Debian's xenstored, never sanitized.
+SHIM = tests/shim/xsd-shim.so
+all-local: $(SHIM)
+$(SHIM): $(srcdir)/tests/shim/xsd-shim.c
+	@mkdir -p tests/shim
+	$(AM_V_CC)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+CLEANFILES += $(SHIM)
+
+check-local: all
+	$(srcdir)/tests/run.sh
