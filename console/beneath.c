@@ -16,7 +16,7 @@ int open_beneath(int dirfd, const char *rel, int flags, mode_t mode)
     long fd;
 
     memset(&how, 0, sizeof(how));
-    how.flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW);
+    how.flags = (uint64_t)(flags | O_CLOEXEC);  /* RESOLVE_NO_SYMLINKS covers the last component */
     how.mode = (flags & O_CREAT) ? mode : 0;
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
     do
@@ -53,6 +53,8 @@ const char *fifo_open(int run_dirfd, const char *rel, uid_t uid, int *fd,
         return strerror(errno);
     }
     close(pfd);
+    if (S_ISLNK(st.st_mode))
+        return "symlink in path";
     if (!S_ISFIFO(st.st_mode))
         return "not a FIFO";
     if (st.st_uid != uid)

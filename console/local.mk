@@ -10,6 +10,7 @@ console_xenlogd_SOURCES = \
 	console/rotate.c console/rotate.h \
 	console/beneath.c console/beneath.h \
 	console/validate.c console/validate.h \
+	console/sandbox.c console/sandbox.h \
 	console/util.h
 console_xenlogd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS)
 console_xenlogd_LDADD = $(XENSTORE_LIBS) $(XENTOOLLOG_LIBS)

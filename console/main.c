@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "loop.h"
+#include "sandbox.h"
 #include "store.h"
 #include "streams.h"
 #include "xenlogd.h"
@@ -29,10 +30,10 @@
 
 static const char usage[] =
     "usage: xenlogd [--foreground] [--run-dir DIR] [--log-dir DIR] [--pid-file FILE]\n"
-    "               [--setup-timeout MS] [--verbose] [--version] [--help]\n";
+    "               [--setup-timeout MS] [--no-sandbox] [--verbose] [--version] [--help]\n";
 
 struct opts {
-    bool foreground, verbose;
+    bool foreground, verbose, no_sandbox;
     char run_dir[PATH_MAX], log_dir[PATH_MAX];
     const char *pid_file;
     unsigned setup_timeout_ms;
@@ -88,6 +89,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         { "pid-file", required_argument, NULL, 'p' },
         { "setup-timeout", required_argument, NULL, 't' },
         { "verbose", no_argument, NULL, 'v' },
+        { "no-sandbox", no_argument, NULL, 'S' },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -113,6 +115,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             o->setup_timeout_ms = (unsigned)v;
             break;
         case 'v': o->verbose = true; break;
+        case 'S': o->no_sandbox = true; break;
         case 'V': printf("xenlogd %s\n", PACKAGE_VERSION); exit(0);
         case 'h': fputs(usage, stdout); exit(0);
         default: fputs(usage, stderr); return -1;
@@ -248,6 +251,8 @@ static int setup(struct xld *d, const struct opts *o)
         log_err(errno, "cannot connect to xenstore");
         return -1;
     }
+    if (!o->no_sandbox)
+        sandbox_enter(d->run_dirfd, d->log_dirfd);
     return 0;
 }
 
@@ -304,10 +309,8 @@ int main(int argc, char **argv)
     rc = loop_run(d.loop) == 0 ? 0 : EXIT_SYSTEM;
 out:
     teardown(&d);
-    if (pid_fd >= 0) {
-        unlink(o.pid_file);
-        close(pid_fd);
-    }
+    if (pid_fd >= 0)
+        close(pid_fd);     /* the lock goes; the file may stay (sandbox) */
     log_fini();
     return rc;
 }

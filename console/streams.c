@@ -123,8 +123,8 @@ static void start(struct stream *s, bool adopt)
     s->state = STREAM_ACTIVE;
     switch (store_set_state(d->store, s->domid, s->id, "ready", NULL)) {
     case 1:
-        log_info("stream %u/%u: %s %s/%s/%s (limit %llu, copies %u)", s->domid, s->id,
-                 adopt ? "adopted" : "ready", d->log_dir, s->p.file_dir, s->p.file_base,
+        log_info("stream %u/%u: %s %s (limit %llu, copies %u)", s->domid, s->id,
+                 adopt ? "adopted" : "ready", s->spec.file,
                  (unsigned long long)s->p.limit, s->p.copies);
         break;
     case 0:

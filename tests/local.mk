@@ -15,3 +15,10 @@ CLEANFILES += $(SHIM)
 
 check-local: all
 	$(srcdir)/tests/run.sh
+
+noinst_PROGRAMS += tests/bench/blast tests/bench/splicecopy
+tests_bench_blast_SOURCES = tests/bench/blast.c
+tests_bench_splicecopy_SOURCES = tests/bench/splicecopy.c
+bench: all
+	TOP_BUILDDIR=$(abs_top_builddir) $(srcdir)/tests/bench/bench.sh
+.PHONY: bench

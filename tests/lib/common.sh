@@ -18,12 +18,12 @@ skip() { echo "skipped: $*"; exit 77; }
 
 t_cleanup() {
     local p
-    for p in "${T_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    [ -z "$XLD_PID" ] || kill -KILL "$XLD_PID" 2>/dev/null || true
-    wait 2>/dev/null || true
-    xs_stop 2>/dev/null || true
+    for p in "${T_PIDS[@]}" $XLD_PID; do
+        kill -KILL "$p" 2>/dev/null && wait "$p" 2>/dev/null
+    done
+    xs_stop >/dev/null 2>&1 || true
 }
-trap t_cleanup EXIT
+trap 'rc=$?; t_cleanup; exit $rc' EXIT
 
 # Start a private xenstored for this test; exports XENSTORED_PATH.
 t_store() { xs_start "$T/xs"; }
@@ -64,7 +64,7 @@ xld_kill() { kill -KILL "$XLD_PID"; wait "$XLD_PID" 2>/dev/null || true; XLD_PID
 stream() {
     local d=$1 i=$2 f=$3 lim=$4 cp=$5 fifo=${6:-$RUN/s.$1.$2.fifo}
     [ -p "$fifo" ] || mkfifo -m 0600 "$fifo"
-    xenstore-write "/libxl/$d/logging/$i/pipe" "$fifo" "/libxl/$d/logging/$i/file" "$f" \
+    xenstore-write -- "/libxl/$d/logging/$i/pipe" "$fifo" "/libxl/$d/logging/$i/file" "$f" \
         "/libxl/$d/logging/$i/limit" "$lim" "/libxl/$d/logging/$i/copies" "$cp"
 }
 

@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The whole test command (README, .ci/run): installs what is needed, builds,
+# runs cppcheck, the test suite, the suite again under AddressSanitizer+UBSan,
+# the daemon's tests under valgrind, and the system test on a real Xen
+# hypervisor inside QEMU. Ends with one line "N passed, N failed".
+#
+#   XENLOGD_SKIP="asan valgrind xen"   skips parts (for a quick local run)
+set -u
+src=$(cd "$(dirname "$0")/.." && pwd)
+cd "$src"
+skip=" ${XENLOGD_SKIP:-} "
+total_pass=0 total_fail=0
+log=$src/tests/out-all
+mkdir -p "$log"
+
+tally() {   # tally LABEL OUTPUT-FILE: adds the counts of a run.sh closing line
+    local line
+    line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$2" | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "$1: no result line"; total_fail=$((total_fail + 1)); return
+    fi
+    total_pass=$((total_pass + $(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/')))
+    total_fail=$((total_fail + $(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+}
+
+step() {    # step NAME CMD...: a check that counts as one test
+    echo "== $1"
+    if "${@:2}" >"$log/$1.log" 2>&1; then
+        total_pass=$((total_pass + 1)); echo "PASS $1"
+    else
+        total_fail=$((total_fail + 1)); echo "FAIL $1"; tail -n 30 "$log/$1.log"
+    fi
+}
+
+build() {   # build DIR [CONFIGURE-ARGS...]
+    local dir=$1; shift
+    mkdir -p "$dir" && cd "$dir" &&
+        { [ -f Makefile ] || "$src/configure" -q "$@"; } && make -j2 -s && cd "$src"
+}
+
+step install-deps tests/install-deps.sh
+[ -x configure ] || step autogen ./autogen.sh
+step build build build
+step cppcheck cppcheck --enable=warning,style,performance,portability --error-exitcode=1 \
+    --inline-suppr -q --suppress=missingIncludeSystem -I console -I libxl-glue \
+    console libxl-glue tools tests/tools tests/shim
+
+if [ -d build/console ]; then
+    TOP_BUILDDIR=build RUN_LABEL=tests tests/run.sh | tee "$log/run.out"
+    tally tests "$log/run.out"
+fi
+
+case $skip in *" asan "*) ;; *)
+    step build-asan build build-asan --enable-sanitizers
+    if [ -d build-asan/console ]; then
+        export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=98
+        export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+        TOP_BUILDDIR=build-asan RUN_LABEL=asan BOUND_BYTES=67108864 tests/run.sh t- |
+            tee "$log/asan.out"
+        tally asan "$log/asan.out"
+        unset ASAN_OPTIONS UBSAN_OPTIONS
+    fi
+esac
+
+case $skip in *" valgrind "*) ;; *)
+    XENLOGD_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect" \
+        TOP_BUILDDIR=build RUN_LABEL=valgrind BOUND_BYTES=33554432 MANY_STREAMS=200 \
+        tests/run.sh t-daemon | tee "$log/valgrind.out"
+    tally valgrind "$log/valgrind.out"
+esac
+
+case $skip in *" xen "*) ;; *)
+    if [ -x tests/xen-system/run.sh ]; then
+        step xen-system tests/xen-system/run.sh build
+    fi
+esac
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

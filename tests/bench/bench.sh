@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# make bench: figures, not a pass/fail test.
+#  1. throughput of one stream through the daemon (limit 16 MiB, 3 copies,
+#     1 GiB of lines) as a ratio to a plain FIFO -> file splice(2) copy
+#     measured in the same run;
+#  2. the daemon's CPU seconds per GiB;
+#  3. its peak RSS with 1000 streams.
+# BENCH_BYTES and BENCH_STREAMS change the sizes.
+set -eu
+src=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${TOP_BUILDDIR:-$src}" && pwd)
+export TOP_SRCDIR=$src TOP_BUILDDIR=$build
+export XENLOGD=${XENLOGD:-$build/console/xenlogd}
+export XSD_SHIM=${XSD_SHIM:-$build/tests/shim/xsd-shim.so}
+export PATH=$build/tests/tools:$build/tests/bench:$PATH
+export TEST_TMP; TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/xenlogd-bench.XXXXXX")
+. "$src/tests/lib/common.sh"
+trap 't_cleanup; rm -rf "$TEST_TMP"' EXIT
+BYTES=${BENCH_BYTES:-1073741824}
+NSTREAMS=${BENCH_STREAMS:-1000}
+HZ=$(getconf CLK_TCK)
+
+secs() { awk "BEGIN{printf \"%.3f\", ($2 - $1) / 1e9}"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+t_store
+say "baseline: FIFO -> file with splice(2)"
+mkfifo -m 0600 "$T/base.fifo"
+size=$(blast "$BYTES" | wc -c)     # what blast really writes
+t0=$(date +%s%N)
+splicecopy "$T/base.fifo" "$T/base.out" "$size" &
+sp=$!
+blast "$BYTES" 1<>"$T/base.fifo"
+wait $sp
+t1=$(date +%s%N)
+rm -f "$T/base.out"
+base=$(secs "$t0" "$t1")
+
+say "xenlogd: one stream, limit 16 MiB, 3 copies"
+xld_start
+stream 0 1 "$LOG/bench.log" 16777216 3
+wait_state 0 1 ready
+c0=$(cpu_ticks "$XLD_PID")
+t0=$(date +%s%N)
+blast "$BYTES" 1<>"$RUN/s.0.1.fifo"
+done_() { [ "$(tail -c 10 "$LOG/bench.log")" = "blast-end" ]; }
+retry 600 done_ || fail "the stream never finished"
+t1=$(date +%s%N)
+c1=$(cpu_ticks "$XLD_PID")
+dae=$(secs "$t0" "$t1")
+
+say "$NSTREAMS streams"
+for ((i = 1; i <= NSTREAMS; i++)); do
+    mkfifo -m 0600 "$RUN/b.$i"
+    echo "/libxl/9/logging/$i/pipe $RUN/b.$i /libxl/9/logging/$i/file $LOG/b.$i.log /libxl/9/logging/$i/limit 65536 /libxl/9/logging/$i/copies 1"
+done | xargs -n 400 xenstore-write
+ready() { [ "$(xenstore-ls /libxl/9 | grep -c 'state = "ready"')" -eq "$NSTREAMS" ]; }
+retry 120 ready || fail "streams not ready"
+for ((i = 1; i <= NSTREAMS; i++)); do blast 100000 1<>"$RUN/b.$i"; done
+sleep 1
+rss=$(awk '/VmHWM/{print $2}' "/proc/$XLD_PID/status")
+xld_stop
+
+gib=$(awk "BEGIN{print $BYTES / 1073741824}")
+echo "FIGURE bytes $BYTES"
+echo "FIGURE splice_baseline_s $base ($(awk "BEGIN{printf \"%.0f\", $BYTES / 1048576 / $base}") MiB/s)"
+echo "FIGURE xenlogd_s $dae ($(awk "BEGIN{printf \"%.0f\", $BYTES / 1048576 / $dae}") MiB/s)"
+echo "FIGURE throughput_ratio $(awk "BEGIN{printf \"%.2f\", $base / $dae}") (target >= 0.8)"
+echo "FIGURE cpu_s_per_gib $(awk "BEGIN{printf \"%.3f\", ($c1 - $c0) / $HZ / $gib}")"
+echo "FIGURE peak_rss_kib_${NSTREAMS}_streams $rss"

@@ -1,0 +1,22 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Installs what building and testing xenlogd needs on Debian 12 (as root).
+set -eu
+pkgs=(
+    build-essential autoconf automake libtool pkg-config   # the build
+    libxen-dev                                             # libxenstore, libxenctrl, libxentoollog
+    xen-utils-4.17 xenstore-utils                          # the real xenstored and xenstore-* tools
+    qemu-system-x86                                        # a real producer
+    valgrind cppcheck clang libclang-rt-14-dev             # checks, sanitizers, libFuzzer
+    coreutils procps psmisc util-linux bc
+)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    # Xen's init scripts cannot start without a hypervisor; that is expected.
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

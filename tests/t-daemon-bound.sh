@@ -1,0 +1,33 @@
+#!/bin/bash
+# 256 MiB of seeded numbered lines through one stream with a small limit:
+# the files joined in order end with the last line written, with no gap, no
+# duplicate and no torn line; the bound holds at every sampled moment.
+. "$TOP_SRCDIR/tests/lib/common.sh"
+t_store
+xld_start
+BYTES=${BOUND_BYTES:-268435456}
+LIMIT=1048576 COPIES=3
+stream 0 1 "$LOG/flood.log" $LIMIT $COPIES
+wait_state 0 1 ready
+
+boundwatch "$LOG" flood.log $LIMIT $COPIES 2 >"$T/bound" 2>&1 &
+bw=$!; T_PIDS+=($bw)
+start=$(date +%s.%N)
+linegen 42 "$BYTES" 0 0 1<>"$RUN/s.0.1.fifo" 2>"$T/gen.err" || fail "linegen failed"
+last=$(awk '{print $2}' "$T/gen.err")
+retry 30 sh -c "tail -n 1 '$LOG/flood.log' | grep -q 'N0*$last '" || fail "last line never arrived"
+end=$(date +%s.%N)
+kill -TERM $bw; wait $bw || fail "bound violated: $(cat "$T/bound")"
+cat "$T/bound"
+samples=$(awk '{print $2}' "$T/bound")
+[ "$samples" -gt 100 ] || fail "too few consistent samples: $(cat "$T/bound")"
+
+joined "$LOG/flood.log" $COPIES | linecheck 42 >"$T/check" || fail "$(cat "$T/check")"
+cat "$T/check"
+grep -q " last $last " "$T/check" || fail "files do not end with line $last"
+total=$(joined "$LOG/flood.log" $COPIES | wc -c)
+[ "$total" -gt $((LIMIT * COPIES)) ] || fail "only $total bytes kept"
+[ "$total" -le $((LIMIT * (COPIES + 1))) ] || fail "$total bytes on disk"
+rot=$(( BYTES / LIMIT ))
+echo "moved $BYTES bytes in $(awk "BEGIN{print $end - $start}") s, about $rot rotations; kept $total bytes"
+xld_stop
