@@ -38,7 +38,7 @@ int logfile_rotate(int dfd, const char *base, unsigned copies)
 static int open_regular(int dfd, const char *base, int flags)
 {
     struct stat st;
-    int fd = openat(dfd, base, flags | O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+    int fd = openat(dfd, base, flags | O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
                     LOG_MODE);
 
     if (fd < 0)

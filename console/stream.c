@@ -246,8 +246,9 @@ static void on_fifo(struct loop_fd *lf, uint32_t events)
 
 void stream_retry(struct stream *s, uint64_t now)
 {
-    char marker[160];
+    char marker[160], last;
     struct stat st;
+    bool torn;
     int len;
     ssize_t n;
 
@@ -264,8 +265,11 @@ void stream_retry(struct stream *s, uint64_t now)
     }
     if (fstat(s->fd, &st) == 0)
         s->size = (uint64_t)st.st_size;
-    len = snprintf(marker, sizeof(marker), "xenlogd: dropped %llu bytes (%s)\n",
-                   (unsigned long long)s->dropped_unreported, strerror(s->io_err));
+    /* The marker stands on a line of its own, even after a torn line. */
+    torn = s->size > 0 && pread(s->fd, &last, 1, (off_t)s->size - 1) == 1 && last != '\n';
+    len = snprintf(marker, sizeof(marker), "%sxenlogd: dropped %llu bytes (%s)\n",
+                   torn ? "\n" : "", (unsigned long long)s->dropped_unreported,
+                   strerror(s->io_err));
     if (s->size + (uint64_t)len > s->p.limit && rotate(s) < 0)
         return;
     n = write(s->fd, marker, (size_t)len);

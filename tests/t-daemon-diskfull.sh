@@ -23,12 +23,15 @@ sleep 1.5
 linegen 3 20000 0 100000 1<>"$RUN/s.0.1.fifo" 2>"$T/gen2.err" || fail "second writer"
 last=$(awk '{print $2}' "$T/gen2.err")
 retry 10 sh -c "tail -n 1 '$LOG/small/x.log' | grep -q 'N0*$last '" || fail "new data not written"
-marker=$(grep -a '^xenlogd: dropped' "$LOG/small/x.log") || fail "no marker line"
-echo "marker: $marker"
-dropped=$(echo "$marker" | awk '{print $3}')
+grep -a '^xenlogd: dropped' "$LOG/small/x.log" >"$T/markers" || fail "no marker line on a line of its own"
+cat "$T/markers"
+dropped=$(awk '{n += $3} END {print n}' "$T/markers")
 [ "$dropped" -gt 0 ] || fail "dropped count $dropped"
 kept=$(grep -av '^xenlogd: dropped' "$LOG/small/x.log" | wc -c)
 written=$(( $(linegen 3 600000 0 0 2>/dev/null | wc -c) + $(linegen 3 20000 0 100000 2>/dev/null | wc -c) ))
-echo "written $written, kept $kept, dropped $dropped"
-[ $((kept + dropped)) -eq "$written" ] || fail "kept + dropped != written"
+# A marker after a torn line begins with a newline of its own: allow one per marker.
+nm=$(wc -l <"$T/markers")
+echo "written $written, kept $kept, dropped $dropped, markers $nm"
+[ $((kept + dropped)) -ge "$written" ] && [ $((kept + dropped)) -le $((written + nm)) ] ||
+    fail "kept + dropped != written"
 xld_stop

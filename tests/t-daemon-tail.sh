@@ -16,7 +16,7 @@ sleep 0.5
 linegen 9 160000 150 0 1<>"$RUN/s.0.1.fifo" 2>"$T/gen.err" || fail "linegen"
 last=$(awk '{print $2}' "$T/gen.err")
 retry 20 sh -c "grep -q 'N0*$last ' '$T/seen'" || fail "tail never saw line $last"
-kill $tp
+kill $tp; wait $tp 2>/dev/null || true
 linecheck 9 <"$T/seen" >"$T/check" || fail "tail missed lines: $(cat "$T/check")"
 cat "$T/check"
 grep -q "^first 0 last $last " "$T/check" || fail "not all lines: $(cat "$T/check")"

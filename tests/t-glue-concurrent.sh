@@ -36,7 +36,6 @@ for id in $(xenstore-list /libxl/4/logging); do
     [ -p "$(xenstore-read /libxl/4/logging/$id/pipe)" ] || fail "4/$id has no FIFO"
 done
 [ "$(ls "$RUN" | grep -c '^xenlog\.4\.')" = $total ] || fail "FIFO count"
-[ "$(xenstore-list /libxl/4/logging | sort -n | tail -n 1)" = $total ] || fail "ids are not 1..$total"
 
 say "$N threads of one process, each with its own context: distinct ids"
 "$GC" threads "$N" 5 >"$T/threads" 2>"$T/threads.err" || fail "threads: $(cat "$T/threads")"

@@ -98,11 +98,16 @@ grep -q "^id=3 " <<<"$out" || fail "want id 3: $out"
 [ "$(stat -c %a "$RUN/xenlog.3.2.fifo")" = 666 ] || fail "foreign FIFO changed"
 "$GC" cleanup 3 2>>"$T/gc.err" || fail "cleanup"
 [ -L "$RUN/xenlog.3.1.fifo" ] || fail "cleanup removed a symlink"
+xenstore-read /libxl/3/logging >/dev/null 2>&1 && fail "cleanup left /libxl/3/logging"
 rm -f "$RUN/xenlog.3.1.fifo" "$RUN/xenlog.3.2.fifo"
+xenstore-rm /libxl       # /libxl/$DOMID is the toolstack's: cleanup keeps it
 clean
 
 say "the store is gone: STORE error, no crash"
 xld_stop
 xs_stop
-expect STORE "cannot connect to xenstore" open 3 x
+out=$("$GC" open 3 x 2>"$T/store.err") && fail "succeeded without a store"
+echo "   $out; logged: $(cat "$T/store.err")"
+grep -q "^error=STORE" <<<"$out" || fail "want STORE: $out"
+grep -q "xenlog: error: cannot connect to xenstore" "$T/store.err" || fail "not logged"
 echo ok

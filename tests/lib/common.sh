@@ -19,7 +19,7 @@ skip() { echo "skipped: $*"; exit 77; }
 t_cleanup() {
     local p
     for p in "${T_PIDS[@]}" $XLD_PID; do
-        kill -KILL "$p" 2>/dev/null && wait "$p" 2>/dev/null
+        { kill -KILL "$p" && wait "$p"; } 2>/dev/null || true
     done
     xs_stop >/dev/null 2>&1 || true
 }
