@@ -33,7 +33,7 @@ static int write_all(const char *p, size_t len)
 int main(int argc, char **argv)
 {
     static char buf[CHUNK + 256];
-    uint64_t seed, bytes, done = 0, n, rate = 0;
+    uint64_t seed, bytes, done = 0, n, rate;
     size_t used = 0;
     struct timespec t0, now;
 
@@ -43,8 +43,7 @@ int main(int argc, char **argv)
     }
     seed = strtoull(argv[1], NULL, 10);
     bytes = strtoull(argv[2], NULL, 10);
-    if (argc > 3)
-        rate = strtoull(argv[3], NULL, 10);
+    rate = argc > 3 ? strtoull(argv[3], NULL, 10) : 0;
     n = argc > 4 ? strtoull(argv[4], NULL, 10) : 0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (; done < bytes; n++) {
