@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <linux/openat2.h>
 #include <stdint.h>
 #include <string.h>
@@ -10,11 +12,66 @@
 
 #include "beneath.h"
 
+/* ELOOP if name in dirfd is a symlink, else err. */
+static int why_not(int dirfd, const char *name, int err)
+{
+    struct stat st;
+
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+        return -ELOOP;
+    return -err;
+}
+
+/*
+ * Where openat2 is missing (old kernels, valgrind): one component at a time,
+ * each with O_NOFOLLOW; "." and ".." were refused before (validate.c) and
+ * are refused again here.
+ */
+static int walk_beneath(int dirfd, const char *rel, int flags, mode_t mode)
+{
+    char buf[PATH_MAX], *comp, *slash;
+    int cur = dirfd, fd;
+
+    if (snprintf(buf, sizeof(buf), "%s", rel) >= (int)sizeof(buf))
+        return -ENAMETOOLONG;
+    for (comp = buf; (slash = strchr(comp, '/')) != NULL; comp = slash + 1) {
+        *slash = '\0';
+        if (!*comp || strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0)
+            fd = -EXDEV;
+        else if ((fd = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+            fd = why_not(cur, comp, errno);
+        if (cur != dirfd)
+            close(cur);
+        if (fd < 0)
+            return fd;
+        cur = fd;
+    }
+    if (!*comp || strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0)
+        fd = -EXDEV;
+    else if ((fd = openat(cur, comp, flags | O_NOFOLLOW | O_CLOEXEC, mode)) < 0)
+        fd = why_not(cur, comp, errno);
+    if (fd >= 0 && (flags & O_PATH)) {
+        struct stat st;
+
+        /* O_PATH|O_NOFOLLOW opens a symlink itself: refuse it. */
+        if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
+            close(fd);
+            fd = -ELOOP;
+        }
+    }
+    if (cur != dirfd)
+        close(cur);
+    return fd;
+}
+
 int open_beneath(int dirfd, const char *rel, int flags, mode_t mode)
 {
+    static bool no_openat2;
     struct open_how how;
     long fd;
 
+    if (no_openat2)
+        return walk_beneath(dirfd, rel, flags, mode);
     memset(&how, 0, sizeof(how));
     how.flags = (uint64_t)(flags | O_CLOEXEC);  /* RESOLVE_NO_SYMLINKS covers the last component */
     how.mode = (flags & O_CREAT) ? mode : 0;
@@ -22,6 +79,10 @@ int open_beneath(int dirfd, const char *rel, int flags, mode_t mode)
     do
         fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
     while (fd < 0 && errno == EAGAIN);
+    if (fd < 0 && errno == ENOSYS) {
+        no_openat2 = true;
+        return walk_beneath(dirfd, rel, flags, mode);
+    }
     return fd < 0 ? -errno : (int)fd;
 }
 
@@ -33,7 +94,6 @@ static const char *resolve_error(int err)
     case EXDEV: return "escapes its directory";
     case ENOTDIR: return "not a directory in path";
     case EACCES: return "permission denied";
-    case ENOSYS: return "kernel lacks openat2";
     default: return strerror(err);
     }
 }
