@@ -11,6 +11,8 @@ console_xenlogd_SOURCES = \
 	console/beneath.c console/beneath.h \
 	console/validate.c console/validate.h \
 	console/sandbox.c console/sandbox.h \
+	console/control.c console/control.h \
+	console/ctlproto.c console/ctlproto.h \
 	console/util.h
 console_xenlogd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS)
 console_xenlogd_LDADD = $(XENSTORE_LIBS) $(XENTOOLLOG_LIBS)

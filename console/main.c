@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "log.h"
 #include "loop.h"
 #include "sandbox.h"
@@ -231,7 +232,10 @@ static int setup(struct xld *d, const struct opts *o)
     /* Room to look at a whole window before rotating (see stream.c). */
     fcntl(d->scratch[1], F_SETPIPE_SZ, IO_BUF_SIZE);
     d->loop = the_loop = loop_new(TICK_MS, on_tick, d);
-    d->store = store_new(d, NULL);
+    if (!d->loop)
+        return -1;
+    d->control = control_open(d);
+    d->store = store_new(d, control_path(d->control));
     if (!d->loop || !d->store)
         return -1;
 
@@ -258,6 +262,7 @@ static int setup(struct xld *d, const struct opts *o)
 
 static void teardown(struct xld *d)
 {
+    control_close(d->control);
     streams_close_all(d);
     if (d->store) {
         store_unadvertise(d->store);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "beneath.h"
+#include "control.h"
 #include "log.h"
 #include "rotate.h"
 #include "stream.h"
@@ -110,9 +111,32 @@ static int rotate(struct stream *s)
     return fd < 0 ? fd : 0;
 }
 
+/* Readers attached: copy what will move (tee), move exactly that, feed it. */
+static ssize_t move_seen(struct stream *s, size_t len)
+{
+    struct xld *d = s->d;
+    ssize_t t = tee(s->lf.fd, d->scratch[1], len, SPLICE_F_NONBLOCK), n;
+    size_t got = 0;
+
+    if (t <= 0)
+        return t;
+    while (got < (size_t)t) {
+        ssize_t r = read(d->scratch[0], d->buf + got, (size_t)t - got);
+
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    n = splice(s->lf.fd, NULL, s->fd, NULL, got, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (n > 0)
+        readers_feed(s, d->buf, (size_t)n);
+    return n;
+}
+
 static ssize_t move(struct stream *s, size_t len)
 {
-    ssize_t n = splice(s->lf.fd, NULL, s->fd, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    ssize_t n = s->readers ? move_seen(s, len)
+              : splice(s->lf.fd, NULL, s->fd, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 
     if (n > 0) {
         s->size += (uint64_t)n;
@@ -201,6 +225,8 @@ static ssize_t discard(struct stream *s, size_t avail)
         s->st.bytes_in += (uint64_t)n;
         s->st.dropped += (uint64_t)n;
         s->dropped_unreported += (uint64_t)n;
+        if (s->readers)
+            readers_feed(s, s->d->buf, (size_t)n);
     }
     return n;
 }
@@ -313,5 +339,6 @@ void stream_drain_close(struct stream *s)
     if (s->io_err && s->dropped_unreported)
         log_warn("stream %u/%u: closed after dropping %llu bytes", s->domid, s->id,
                  (unsigned long long)s->dropped_unreported);
+    readers_end(s);
     stream_close(s);
 }

@@ -17,6 +17,8 @@
 #include "validate.h"
 #include "xenlogd.h"
 
+struct client;
+
 enum stream_state { STREAM_PENDING, STREAM_ERROR, STREAM_ACTIVE };
 
 struct stream_stats {
@@ -44,6 +46,8 @@ struct stream {
     uint64_t retry_at;
     uint64_t dropped_unreported;
     struct stream_stats st;
+    struct client *readers;   /* attached through the control socket */
+    unsigned nreaders;
     struct stream *next;      /* hash chain in struct xld */
 };
 

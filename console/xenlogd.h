@@ -12,11 +12,13 @@
 
 struct loop;
 struct store;
+struct control;
 struct stream;
 
 struct xld {
     struct loop *loop;
     struct store *store;
+    struct control *control;    /* NULL if the socket could not be made */
     const char *run_dir, *log_dir;
     int run_dirfd, log_dirfd;   /* O_PATH directories */
     uid_t uid;                  /* owner required of FIFOs and log files */

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "ctlproto.h"
+#include "log.h"
+#include "loop.h"
+#include "stream.h"
+#include "streams.h"
+#include "util.h"
+
+#define MAX_CLIENTS 1024
+#define QUEUE_CAP (2u << 20)          /* per reader: backlog + live bytes */
+#define DATA_CHUNK 32768u
+
+struct client {
+    struct loop_fd lf;
+    struct control *ctl;
+    struct stream *s;                 /* attached to, or NULL */
+    struct client *next_reader;       /* in s->readers */
+    struct client *prev, *next;       /* in ctl->clients */
+    char *q;                          /* queued messages, q[qoff..qlen) */
+    size_t qoff, qlen;
+    uint64_t skipped;                 /* not queued: the reader was too slow */
+    bool closing;                     /* close once the queue is sent */
+    bool refused;                     /* a peer of another uid */
+    bool want_out;
+};
+
+struct control {
+    struct xld *d;
+    struct loop_fd lf;
+    char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    struct client *clients;
+    unsigned nclients;
+};
+
+static void on_client(struct loop_fd *lf, uint32_t events);
+
+static void detach(struct client *c)
+{
+    struct client **pp;
+
+    if (!c->s)
+        return;
+    for (pp = &c->s->readers; *pp; pp = &(*pp)->next_reader)
+        if (*pp == c) {
+            *pp = c->next_reader;
+            break;
+        }
+    c->s->nreaders--;
+    c->s = NULL;
+}
+
+static void client_free(struct client *c)
+{
+    struct control *ctl = c->ctl;
+
+    detach(c);
+    loop_del(ctl->d->loop, &c->lf);
+    close(c->lf.fd);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        ctl->clients = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    ctl->nclients--;
+    free(c->q);
+    free(c);
+}
+
+static size_t queued(const struct client *c)
+{
+    return c->qlen - c->qoff;
+}
+
+/* Appends one message; false if the queue has no room for it. */
+static bool enqueue(struct client *c, uint16_t type, const void *a, size_t alen,
+                    const void *b, size_t blen)
+{
+    struct xlc_hdr h = { .type = type, .len = (uint32_t)(alen + blen) };
+    size_t need = sizeof(h) + alen + blen;
+
+    if (queued(c) + need > QUEUE_CAP)
+        return false;
+    if (!c->q && !(c->q = malloc(QUEUE_CAP)))
+        return false;
+    if (c->qlen + need > QUEUE_CAP) {
+        memmove(c->q, c->q + c->qoff, queued(c));
+        c->qlen -= c->qoff;
+        c->qoff = 0;
+    }
+    memcpy(c->q + c->qlen, &h, sizeof(h));
+    if (alen)
+        memcpy(c->q + c->qlen + sizeof(h), a, alen);
+    if (blen)
+        memcpy(c->q + c->qlen + sizeof(h) + alen, b, blen);
+    c->qlen += need;
+    return true;
+}
+
+/* Sends what is queued; false if the client was freed. */
+static bool flush(struct client *c)
+{
+    struct loop *l = c->ctl->d->loop;
+
+    while (queued(c)) {
+        struct xlc_hdr h;
+        ssize_t n;
+
+        memcpy(&h, c->q + c->qoff, sizeof(h));
+        n = send(c->lf.fd, c->q + c->qoff, sizeof(h) + h.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+            if (!c->want_out && loop_mod(l, &c->lf, EPOLLIN | EPOLLOUT) == 0)
+                c->want_out = true;
+            return true;
+        }
+        if (n < 0) {
+            client_free(c);
+            return false;
+        }
+        c->qoff += sizeof(h) + h.len;
+    }
+    c->qoff = c->qlen = 0;
+    if (c->closing) {
+        client_free(c);
+        return false;
+    }
+    if (c->want_out && loop_mod(l, &c->lf, EPOLLIN) == 0)
+        c->want_out = false;
+    return true;
+}
+
+static void send_error(struct client *c, const char *why)
+{
+    enqueue(c, XLC_ERROR, why, strlen(why), NULL, 0);
+    c->closing = true;
+}
+
+/* The bytes of the stream a reader may see; skip ahead if it is too slow. */
+static void queue_data(struct client *c, const char *buf, size_t n)
+{
+    size_t off, len;
+
+    if (c->skipped) {
+        /* Resume only once half the queue has gone: no flapping. */
+        if (queued(c) > QUEUE_CAP / 2 ||
+            !enqueue(c, XLC_SKIPPED, &c->skipped, sizeof(c->skipped), NULL, 0)) {
+            c->skipped += n;
+            return;
+        }
+        c->skipped = 0;
+    }
+    for (off = 0; off < n; off += len) {
+        len = n - off < DATA_CHUNK ? n - off : DATA_CHUNK;
+        if (!enqueue(c, XLC_DATA, buf + off, len, NULL, 0)) {
+            c->skipped += n - off;
+            return;
+        }
+    }
+}
+
+void readers_feed(struct stream *s, const char *buf, size_t n)
+{
+    struct client *c, *next;
+
+    for (c = s->readers; c; c = next) {
+        next = c->next_reader;
+        queue_data(c, buf, n);
+        flush(c);
+    }
+}
+
+void readers_end(struct stream *s)
+{
+    struct client *c;
+
+    while ((c = s->readers) != NULL) {
+        detach(c);
+        if (c->skipped)
+            enqueue(c, XLC_SKIPPED, &c->skipped, sizeof(c->skipped), NULL, 0);
+        enqueue(c, XLC_END, NULL, 0, NULL, 0);
+        c->closing = true;
+        flush(c);
+    }
+}
+
+/* Up to `want` bytes from the end of fd into the queue. */
+static void queue_tail_of(struct client *c, int fd, uint64_t size, uint64_t want)
+{
+    char *buf = c->ctl->d->buf;
+    uint64_t pos = size > want ? size - want : 0;
+
+    while (pos < size) {
+        size_t len = size - pos < DATA_CHUNK ? (size_t)(size - pos) : DATA_CHUNK;
+        ssize_t n = pread(fd, buf, len, (off_t)pos);
+
+        if (n <= 0)
+            break;
+        enqueue(c, XLC_DATA, buf, (size_t)n, NULL, 0);
+        pos += (uint64_t)n;
+    }
+}
+
+/*
+ * The backlog: the last `want` bytes written, across the rotation boundary
+ * into f.1. Single-threaded: everything before this moment is in the files,
+ * everything after goes to the reader live; nothing twice, nothing missed.
+ */
+static void queue_backlog(struct client *c, struct stream *s, uint64_t want)
+{
+    uint64_t cur = s->fd >= 0 ? s->size : 0;
+
+    if (want > cur && s->p.copies > 0) {
+        char name[NAME_MAX_LEN + 8];
+        struct stat st;
+        int fd;
+
+        snprintf(name, sizeof(name), "%s.1", s->p.file_base);
+        fd = openat(s->dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        if (fd >= 0) {
+            if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+                queue_tail_of(c, fd, (uint64_t)st.st_size, want - cur);
+            close(fd);
+        }
+    }
+    if (cur)
+        queue_tail_of(c, s->fd, cur, want);
+}
+
+static void do_attach(struct client *c, const struct xlc_attach *a)
+{
+    struct stream *s = streams_find(c->ctl->d, a->domid, a->id);
+
+    if (!s || s->state != STREAM_ACTIVE) {
+        send_error(c, s ? "stream not ready" : "no such stream");
+        return;
+    }
+    enqueue(c, XLC_OK, NULL, 0, NULL, 0);
+    queue_backlog(c, s, a->backlog);
+    if (!(a->flags & XLC_FOLLOW)) {
+        enqueue(c, XLC_END, NULL, 0, NULL, 0);
+        c->closing = true;
+        return;
+    }
+    enqueue(c, XLC_LIVE, NULL, 0, NULL, 0);
+    c->s = s;
+    c->next_reader = s->readers;
+    s->readers = c;
+    s->nreaders++;
+}
+
+static void list_one(struct client *c, const struct stream *s)
+{
+    struct xlc_stream_info in = {
+        .domid = s->domid, .id = s->id, .copies = s->p.copies, .limit = s->p.limit,
+        .bytes_in = s->st.bytes_in, .bytes_written = s->st.bytes_written,
+        .rotations = s->st.rotations, .dropped = s->st.dropped,
+        .since_ms = s->st.since_ms, .readers = s->nreaders,
+    };
+    const char *file = s->spec.file ? s->spec.file : "";
+
+    in.state = s->state == STREAM_ACTIVE ? XLC_READY
+             : s->state == STREAM_ERROR ? XLC_ERRORED : XLC_PENDING;
+    in.file_len = (uint32_t)strlen(file);
+    if (!enqueue(c, XLC_STREAM, &in, sizeof(in), file, in.file_len))
+        c->skipped++;
+}
+
+static void do_list(struct client *c, uint32_t domid)
+{
+    struct xld *d = c->ctl->d;
+    unsigned b;
+    const struct stream *s;
+
+    for (b = 0; b < STREAM_BUCKETS; b++)
+        for (s = d->buckets[b]; s; s = s->next)
+            if (domid == XLC_ALL || s->domid == domid)
+                list_one(c, s);
+    if (c->skipped)
+        send_error(c, "too many streams for one reply");
+    else
+        enqueue(c, XLC_END, NULL, 0, NULL, 0);
+    c->closing = true;
+}
+
+static void on_request(struct client *c)
+{
+    static char msg[XLC_MAX_MSG + 1];
+    struct xlc_request req;
+    const char *why;
+    ssize_t n = recv(c->lf.fd, msg, sizeof(msg), MSG_DONTWAIT | MSG_TRUNC);
+
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) {           /* gone, or detached by Ctrl-C */
+        client_free(c);
+        return;
+    }
+    if (c->s || c->closing)
+        return;             /* one request per connection */
+    if (c->refused) {
+        /* Answered only now: closing with its request unread would reset
+         * the connection and lose the reason. */
+        send_error(c, "permission denied");
+    } else if (xlc_parse_request(msg, (size_t)n, &req, &why) < 0) {
+        log_warn("control: bad request: %s", why);
+        send_error(c, why);
+    } else if (req.type == XLC_LIST) {
+        do_list(c, req.domid);
+    } else {
+        do_attach(c, &req.attach);
+    }
+    flush(c);
+}
+
+static void on_client(struct loop_fd *lf, uint32_t events)
+{
+    struct client *c = container_of(lf, struct client, lf);
+
+    if (events & EPOLLOUT && !flush(c))
+        return;
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+        on_request(c);
+}
+
+static void on_accept(struct loop_fd *lf, uint32_t events)
+{
+    struct control *ctl = container_of(lf, struct control, lf);
+    struct ucred cred;
+    socklen_t clen = sizeof(cred);
+    struct client *c;
+    int fd;
+
+    (void)events;
+    while ((fd = accept4(lf->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+        if (ctl->nclients >= MAX_CLIENTS || !(c = calloc(1, sizeof(*c)))) {
+            log_warn("control: too many clients");
+            close(fd);
+            continue;
+        }
+        c->ctl = ctl;
+        c->lf.fd = fd;
+        c->lf.fn = on_client;
+        if (loop_add(ctl->d->loop, &c->lf, EPOLLIN) < 0) {
+            close(fd);
+            free(c);
+            continue;
+        }
+        c->next = ctl->clients;
+        if (c->next)
+            c->next->prev = c;
+        ctl->clients = c;
+        ctl->nclients++;
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
+            cred.uid != ctl->d->uid) {
+            log_warn("control: refused a peer of uid %d", (int)cred.uid);
+            c->refused = true;
+        }
+    }
+}
+
+struct control *control_open(struct xld *d)
+{
+    struct control *ctl = calloc(1, sizeof(*ctl));
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    mode_t old;
+    int fd, r;
+
+    if (!ctl)
+        return NULL;
+    ctl->d = d;
+    if (snprintf(ctl->path, sizeof(ctl->path), "%s/%s", d->run_dir, XLC_SOCKET) >=
+        (int)sizeof(ctl->path)) {
+        log_warn("control: run dir too long for a socket path");
+        free(ctl);
+        return NULL;
+    }
+    memcpy(sa.sun_path, ctl->path, sizeof(ctl->path));
+    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        free(ctl);
+        return NULL;
+    }
+    unlink(ctl->path);      /* a socket left by a killed daemon */
+    old = umask(077);
+    r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+    umask(old);
+    ctl->lf.fd = fd;
+    ctl->lf.fn = on_accept;
+    if (r < 0 || listen(fd, 64) < 0 || loop_add(d->loop, &ctl->lf, EPOLLIN) < 0) {
+        log_err(errno, "control: cannot listen on %s", ctl->path);
+        close(fd);
+        free(ctl);
+        return NULL;
+    }
+    return ctl;
+}
+
+void control_close(struct control *ctl)
+{
+    if (!ctl)
+        return;
+    while (ctl->clients)
+        client_free(ctl->clients);
+    loop_del(ctl->d->loop, &ctl->lf);
+    close(ctl->lf.fd);
+    unlink(ctl->path);
+    free(ctl);
+}
+
+const char *control_path(const struct control *ctl)
+{
+    return ctl ? ctl->path : NULL;
+}

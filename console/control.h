@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The control socket: live figures of every stream, and readers attached to
+ * a stream (backlog, then the live bytes). Only peers of the daemon's own
+ * uid are served (SO_PEERCRED). See docs/control.md.
+ */
+#ifndef XENLOGD_CONTROL_H
+#define XENLOGD_CONTROL_H
+
+#include <stddef.h>
+
+#include "xenlogd.h"
+
+struct control;
+
+/* Listens on RUN_DIR/xenlogd.sock (mode 0600). NULL on failure. */
+struct control *control_open(struct xld *d);
+/* Closes every client and removes the socket. */
+void control_close(struct control *c);
+const char *control_path(const struct control *c);
+
+/* For stream.c: bytes that just moved, and the end of the stream. */
+void readers_feed(struct stream *s, const char *buf, size_t n);
+void readers_end(struct stream *s);
+
+#endif

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The control socket's messages (docs/control.md). AF_UNIX SOCK_SEQPACKET:
+ * one message per datagram, each a struct xlc_hdr and `len` bytes of body.
+ * Host byte order: both ends are on one host.
+ */
+#ifndef XENLOGD_CTLPROTO_H
+#define XENLOGD_CTLPROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define XLC_MAX_MSG 65536u            /* header included */
+#define XLC_MAX_BACKLOG (1u << 20)
+#define XLC_ALL 0xffffffffu
+#define XLC_SOCKET "xenlogd.sock"     /* in the run dir */
+
+enum xlc_type {
+    /* requests */
+    XLC_LIST = 1,        /* body: u32 domid or XLC_ALL */
+    XLC_ATTACH = 2,      /* body: struct xlc_attach */
+    /* replies */
+    XLC_OK = 0x80,       /* attach accepted; DATA follows */
+    XLC_STREAM = 0x81,   /* body: struct xlc_stream_info, then file_len bytes */
+    XLC_DATA = 0x82,     /* body: stream bytes */
+    XLC_SKIPPED = 0x83,  /* body: u64 bytes this reader missed (too slow) */
+    XLC_END = 0x84,      /* end of a list, of a backlog without follow, of a stream */
+    XLC_ERROR = 0x85,    /* body: a reason, not NUL-terminated */
+    XLC_LIVE = 0x86,     /* the backlog is over; what follows is live */
+};
+
+struct xlc_hdr {
+    uint16_t type;
+    uint16_t flags;      /* 0 */
+    uint32_t len;        /* body bytes */
+};
+
+#define XLC_FOLLOW 1u
+
+struct xlc_attach {
+    uint32_t domid, id;
+    uint32_t backlog;    /* bytes of the past to send first, <= XLC_MAX_BACKLOG */
+    uint32_t flags;      /* XLC_FOLLOW */
+};
+
+enum xlc_state { XLC_PENDING = 0, XLC_ERRORED = 1, XLC_READY = 2 };
+
+struct xlc_stream_info {
+    uint32_t domid, id, state, copies;
+    uint64_t limit, bytes_in, bytes_written, rotations, dropped, since_ms;
+    uint32_t readers;
+    uint32_t file_len;
+};
+
+struct xlc_request {
+    enum xlc_type type;
+    uint32_t domid;              /* LIST, ATTACH */
+    struct xlc_attach attach;    /* ATTACH */
+};
+
+/* Checks one received message; 0 and *req filled, or -1 with a reason. */
+int xlc_parse_request(const void *msg, size_t len, struct xlc_request *req,
+                      const char **why);
+
+#endif

@@ -1,0 +1,92 @@
+#!/bin/bash
+# xenlog attach: backlog then live, byte-exact; many readers; a reader that
+# stops is skipped ahead and slows nobody; errors; another uid is refused.
+. "$TOP_SRCDIR/tests/lib/common.sh"
+t_store
+xld_start
+BYTES=${ATTACH_BYTES:-268435456}
+stream 0 1 "$LOG/a.log" 4096 2
+wait_state 0 1 ready
+exec 3<>"$RUN/s.0.1.fifo"
+
+say "no-follow: exactly the last lines"
+linegen 11 3000 0 0 >&3 2>/dev/null
+retry 10 sh -c "tail -n 1 '$LOG/a.log' | grep -q 'N0*[1-9]'"
+sleep 0.2
+"$XENLOG" attach --lines 3 --no-follow 0 1 >"$T/b3" || fail "attach --no-follow"
+[ "$(cat "$T/b3")" = "$(tail -n 3 "$LOG/a.log")" ] || fail "backlog is not the last 3 lines"
+
+say "the backlog reads back across the rotation boundary into f.1"
+linegen 12 20000 0 0 >&3 2>/dev/null
+sleep 0.3
+size=$(stat -c %s "$LOG/a.log")
+want=$((size + 1000))
+"$XENLOG" attach --bytes $want --no-follow 0 1 >"$T/bb" || fail "attach --bytes"
+cat "$LOG/a.log.1" "$LOG/a.log" | tail -c $want | cmp - "$T/bb" || fail "backlog across rotation differs"
+
+say "backlog then live: consecutive lines, none twice, none missed"
+linegen 13 400000 2000 0 >&3 2>"$T/g13" &
+gen=$!; T_PIDS+=($gen)
+sleep 0.5
+"$XENLOG" attach --lines 5 0 1 >"$T/live" 2>"$T/live.err" &
+rd=$!; T_PIDS+=($rd)
+wait $gen
+last=$(awk '{print $2}' "$T/g13")
+retry 10 sh -c "grep -q 'N0*$last ' '$T/live'" || fail "reader never saw line $last"
+kill $rd; wait $rd 2>/dev/null || true
+linecheck 13 <"$T/live" >"$T/check" || fail "reader output: $(cat "$T/check")"
+grep -q " last $last " "$T/check" || fail "$(cat "$T/check")"
+cat "$T/check"
+
+say "16 readers while a writer floods $BYTES bytes; a 17th that never reads"
+stream 0 2 "$LOG/flood.log" 1048576 3
+wait_state 0 2 ready
+rds=()
+for i in $(seq 1 16); do
+    "$XENLOG" attach --bytes 0 0 2 >"$T/r$i" 2>"$T/r$i.err" &
+    rds+=($!); T_PIDS+=($!)
+done
+"$XENLOG" attach --bytes 0 0 2 >"$T/r17" 2>"$T/r17.err" &
+r17=$!; T_PIDS+=($r17)
+readers() { "$XENLOG" stats --json 0 | grep -q '"id": 2,.*"readers": 17'; }
+retry 20 readers || fail "17 readers not attached: $("$XENLOG" stats 0)"
+kill -STOP $r17
+linegen 21 "$BYTES" 0 0 1<>"$RUN/s.0.2.fifo" 2>"$T/g21" || fail "writer"
+last=$(awk '{print $2}' "$T/g21")
+retry 60 sh -c "tail -n 1 '$LOG/flood.log' | grep -q 'N0*$last '" || fail "file lacks the last line"
+joined "$LOG/flood.log" 3 | linecheck 21 >"$T/fcheck" || fail "files: $(cat "$T/fcheck")"
+xenstore-rm /libxl/0/logging/2          # the readers get the end of the stream
+for i in $(seq 1 16); do
+    wait ${rds[$((i - 1))]} || fail "reader $i: $(cat "$T/r$i.err")"
+    linecheck 21 <"$T/r$i" >"$T/c$i" || fail "reader $i: $(cat "$T/c$i") $(cat "$T/r$i.err")"
+    grep -q "^first 0 last $last " "$T/c$i" || fail "reader $i: $(cat "$T/c$i")"
+done
+echo "16 readers saw every byte: $(cat "$T/c1")"
+kill -CONT $r17
+wait $r17 || true
+grep -q "reader too slow, [0-9]* bytes skipped" "$T/r17.err" || fail "17th reader: $(cat "$T/r17.err")"
+echo "17th reader: $(head -n 1 "$T/r17.err")"
+
+say "errors: no such stream; a stream removed while attached"
+if "$XENLOG" attach --no-follow 0 99 2>"$T/e1"; then fail "attach to a missing stream succeeded"; fi
+grep -q "no such stream" "$T/e1" || fail "$(cat "$T/e1")"
+"$XENLOG" attach --bytes 0 0 1 >/dev/null 2>"$T/e2" &
+rd=$!
+sleep 0.3
+xenstore-rm /libxl/0/logging/1
+wait $rd || fail "attach did not end cleanly when the stream went"
+grep -q "ended" "$T/e2" || fail "$(cat "$T/e2")"
+
+say "another uid is refused"
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+    stream 0 3 "$LOG/u.log" 4096 1
+    wait_state 0 3 ready
+    if setpriv --reuid=65534 --regid=65534 --clear-groups "$XENLOG" attach --run-dir "$RUN" \
+        --no-follow 0 3 2>"$T/u1"; then fail "uid 65534 attached"; fi
+    cat "$T/u1"
+    chmod 0777 "$RUN" "$T"; chmod 0666 "$RUN/xenlogd.sock"   # past the file mode: SO_PEERCRED
+    if setpriv --reuid=65534 --regid=65534 --clear-groups "$XENLOG" attach --run-dir "$RUN" \
+        --no-follow 0 3 2>"$T/u2"; then fail "uid 65534 attached"; fi
+    grep -q "permission denied" "$T/u2" || fail "$(cat "$T/u2")"
+fi
+xld_stop
