@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * libFuzzer target: validation of a stream's four nodes. The input is split
+ * at NUL bytes into pipe, file, limit, copies. Whatever it accepts must be
+ * beneath its directory with no "." or ".." component.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "validate.h"
+
+#define RUN "/var/run/xen"
+#define LOG "/var/log/xen"
+
+static void check_rel(const char *rel)
+{
+    const char *p = rel;
+
+    if (!*rel || rel[0] == '/')
+        __builtin_trap();
+    for (;;) {
+        size_t len = strcspn(p, "/");
+
+        if (len == 0 || (len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+            __builtin_trap();
+        if (!p[len])
+            break;
+        p += len + 1;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *buf = malloc(size + 4), *parts[4], *p;
+    struct spec sp;
+    struct params *pr = malloc(sizeof(*pr));
+    char err[256];
+    int i;
+
+    if (!buf || !pr)
+        goto out;
+    memcpy(buf, data, size);
+    memset(buf + size, 0, 4);
+    for (i = 0, p = buf; i < 4; i++) {
+        parts[i] = p;
+        p += strlen(p) + 1;
+        if (p > buf + size + 3)
+            p = buf + size + 3;
+    }
+    sp.pipe = parts[0];
+    sp.file = parts[1];
+    sp.limit = parts[2];
+    sp.copies = parts[3];
+    if (spec_validate(&sp, RUN, LOG, pr, err, sizeof(err))) {
+        check_rel(pr->pipe_rel);
+        if (strcmp(pr->file_dir, ".") != 0)
+            check_rel(pr->file_dir);
+        check_rel(pr->file_base);
+        if (pr->limit < LIMIT_MIN || pr->limit > LIMIT_MAX || pr->copies > COPIES_MAX)
+            __builtin_trap();
+        if (strncmp(sp.pipe, RUN "/", sizeof(RUN)) != 0 ||
+            strncmp(sp.file, LOG "/", sizeof(LOG)) != 0)
+            __builtin_trap();
+    }
+out:
+    free(buf);
+    free(pr);
+    return 0;
+}
