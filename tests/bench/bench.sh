@@ -13,6 +13,7 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${TOP_BUILDDIR:-$src}" && pwd)
 export TOP_SRCDIR=$src TOP_BUILDDIR=$build
 export XENLOGD=${XENLOGD:-$build/console/xenlogd}
+export XENLOG=${XENLOG:-$build/tools/xenlog}
 export XSD_SHIM=${XSD_SHIM:-$build/tests/shim/xsd-shim.so}
 export PATH=$build/tests/tools:$build/tests/bench:$PATH
 export TEST_TMP; TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/xenlogd-bench.XXXXXX")
@@ -26,30 +27,41 @@ secs() { awk "BEGIN{printf \"%.3f\", ($2 - $1) / 1e9}"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 t_store
-say "baseline: FIFO -> file with splice(2)"
+REPS=${BENCH_REPS:-3}
+best() { sort -g | head -n 1; }
+
+say "baseline: FIFO -> file with splice(2), the file cut every 16 MiB (best of $REPS)"
 mkfifo -m 0600 "$T/base.fifo"
 size=$(blast "$BYTES" | wc -c)     # what blast really writes
-t0=$(date +%s%N)
-splicecopy "$T/base.fifo" "$T/base.out" "$size" &
-sp=$!
-blast "$BYTES" 1<>"$T/base.fifo"
-wait $sp
-t1=$(date +%s%N)
+for ((r = 0; r < REPS; r++)); do
+    t0=$(date +%s%N)
+    splicecopy "$T/base.fifo" "$T/base.out" "$size" 16777216 &
+    sp=$!
+    blast "$BYTES" 1<>"$T/base.fifo"
+    wait $sp
+    t1=$(date +%s%N)
+    secs "$t0" "$t1"; echo
+done >"$T/base.times"
 rm -f "$T/base.out"
-base=$(secs "$t0" "$t1")
+base=$(best <"$T/base.times")
 
-say "xenlogd: one stream, limit 16 MiB, 3 copies"
+say "xenlogd: one stream, limit 16 MiB, 3 copies (best of $REPS)"
 xld_start
 stream 0 1 "$LOG/bench.log" 16777216 3
 wait_state 0 1 ready
+# The end of each run: the daemon's figures say all bytes are written.
+written() { "$XENLOG" stats --json 0 2>/dev/null | grep -o '"bytes_written": [0-9]*' | awk '{print $2}'; }
 c0=$(cpu_ticks "$XLD_PID")
-t0=$(date +%s%N)
-blast "$BYTES" 1<>"$RUN/s.0.1.fifo"
-done_() { [ "$(tail -c 10 "$LOG/bench.log")" = "blast-end" ]; }
-retry 600 done_ || fail "the stream never finished"
-t1=$(date +%s%N)
+for ((r = 0; r < REPS; r++)); do
+    before=$(written)
+    t0=$(date +%s%N)
+    blast "$BYTES" 1<>"$RUN/s.0.1.fifo"
+    while [ "$(written)" -lt $((before + size)) ]; do sleep 0.01; done
+    t1=$(date +%s%N)
+    secs "$t0" "$t1"; echo
+done >"$T/dae.times"
 c1=$(cpu_ticks "$XLD_PID")
-dae=$(secs "$t0" "$t1")
+dae=$(best <"$T/dae.times")
 
 say "$NSTREAMS streams"
 for ((i = 1; i <= NSTREAMS; i++)); do
@@ -65,8 +77,10 @@ xld_stop
 
 gib=$(awk "BEGIN{print $BYTES / 1073741824}")
 echo "FIGURE bytes $BYTES"
+echo "FIGURE runs_baseline_s $(tr '\n' ' ' <"$T/base.times")"
+echo "FIGURE runs_xenlogd_s $(tr '\n' ' ' <"$T/dae.times")"
 echo "FIGURE splice_baseline_s $base ($(awk "BEGIN{printf \"%.0f\", $BYTES / 1048576 / $base}") MiB/s)"
 echo "FIGURE xenlogd_s $dae ($(awk "BEGIN{printf \"%.0f\", $BYTES / 1048576 / $dae}") MiB/s)"
 echo "FIGURE throughput_ratio $(awk "BEGIN{printf \"%.2f\", $base / $dae}") (target >= 0.8)"
-echo "FIGURE cpu_s_per_gib $(awk "BEGIN{printf \"%.3f\", ($c1 - $c0) / $HZ / $gib}")"
+echo "FIGURE cpu_s_per_gib $(awk "BEGIN{printf \"%.3f\", ($c1 - $c0) / $HZ / $gib / $REPS}")"
 echo "FIGURE peak_rss_kib_${NSTREAMS}_streams $rss"

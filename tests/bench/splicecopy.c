@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * splicecopy FIFO FILE BYTES: the baseline of the benchmark: opens FIFO
- * O_RDWR and splices into FILE until BYTES bytes have moved. The least a
+ * splicecopy FIFO FILE BYTES [LIMIT]: the baseline of the benchmark: opens
+ * FIFO O_RDWR and splices into FILE until BYTES bytes have moved; with
+ * LIMIT, FILE is truncated every LIMIT bytes, so that it keeps as little in
+ * the page cache as the daemon's rotated files. The least a bounded
  * FIFO -> file copy can cost.
  */
 #include <fcntl.h>
@@ -11,12 +13,13 @@
 
 int main(int argc, char **argv)
 {
-    unsigned long long want, done = 0;
+    unsigned long long want, done = 0, limit, size = 0;
     int in, out;
 
-    if (argc != 4)
+    if (argc != 4 && argc != 5)
         return 100;
     want = strtoull(argv[3], NULL, 10);
+    limit = argc == 5 ? strtoull(argv[4], NULL, 10) : 0;
     in = open(argv[1], O_RDWR | O_CLOEXEC);
     out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
     if (in < 0 || out < 0) {
@@ -24,13 +27,24 @@ int main(int argc, char **argv)
         return 111;
     }
     while (done < want) {
-        ssize_t n = splice(in, NULL, out, NULL, 1 << 20, SPLICE_F_MOVE);
+        size_t len = 1 << 20;
+        ssize_t n;
+
+        if (limit && size >= limit) {
+            if (ftruncate(out, 0) < 0 || lseek(out, 0, SEEK_SET) < 0)
+                return 111;
+            size = 0;
+        }
+        if (limit && limit - size < len)
+            len = (size_t)(limit - size);
+        n = splice(in, NULL, out, NULL, len, SPLICE_F_MOVE);
 
         if (n <= 0) {
             perror("splicecopy: splice");
             return 111;
         }
         done += (unsigned long long)n;
+        size += (unsigned long long)n;
     }
     return 0;
 }
