@@ -150,7 +150,8 @@ static ssize_t move(struct stream *s, size_t len)
 
 /*
  * How much of the next `room` bytes to write before rotating: up to the last
- * newline among them, else all. *whole is false if tee saw less than room.
+ * newline among them; 0 if there is none. *whole is false if tee saw less
+ * than room (then write what it saw and look again).
  */
 static size_t cut_point(struct stream *s, size_t room, bool *whole)
 {
@@ -161,7 +162,7 @@ static size_t cut_point(struct stream *s, size_t room, bool *whole)
 
     *whole = true;
     if (t <= 0)
-        return room;
+        return 0;
     while (got < (size_t)t) {
         ssize_t n = read(d->scratch[0], d->buf + got, (size_t)t - got);
 
@@ -174,9 +175,17 @@ static size_t cut_point(struct stream *s, size_t room, bool *whole)
         return (size_t)(nl - d->buf) + 1;
     if (got < room) {
         *whole = false;
-        return got ? got : room;
+        return got;
     }
-    return room;
+    return 0;
+}
+
+static bool ends_in_newline(const struct stream *s)
+{
+    char last;
+
+    return s->size == 0 ||
+           (pread(s->fd, &last, 1, (off_t)s->size - 1) == 1 && last == '\n');
 }
 
 /* One step of the copy: >0 bytes moved, 0 nothing to do, -1 errno set. */
@@ -198,8 +207,20 @@ static ssize_t pump_once(struct stream *s, size_t avail)
     } else if (room > WINDOW) {
         len = (size_t)(room - WINDOW);
     } else {
+        /* It does not fit: cut after the last newline that does. */
         len = cut_point(s, (size_t)room, &whole);
         cut = whole;
+        if (len == 0 && whole) {
+            if (s->size > 0 && ends_in_newline(s)) {
+                /* The file already ends a line: start the next file. */
+                if ((r = rotate(s)) < 0) {
+                    errno = -r;
+                    return -1;
+                }
+                return pump_once(s, avail);
+            }
+            len = (size_t)room;     /* a line longer than the window: cut it */
+        }
     }
     n = move(s, len);
     if (n > 0 && cut && (size_t)n == len && (r = rotate(s)) < 0) {

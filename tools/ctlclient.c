@@ -10,12 +10,25 @@
 
 #include "ctlclient.h"
 
+static const char *global_run_dir;
+
+void ctl_set_run_dir(const char *run_dir)
+{
+    global_run_dir = run_dir;
+}
+
+const char *ctl_default_run_dir(const char *run_dir)
+{
+    return run_dir ? run_dir : global_run_dir;
+}
+
 int ctl_connect(const char *run_dir)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     char *adv = NULL;
     int fd, n;
 
+    run_dir = ctl_default_run_dir(run_dir);
     if (run_dir) {
         n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", run_dir, XLC_SOCKET);
     } else {

@@ -8,6 +8,11 @@
 
 #include "../console/ctlproto.h"
 
+/* A run dir given on the command line before the command (or NULL). */
+void ctl_set_run_dir(const char *run_dir);
+/* run_dir if not NULL, else the one set with ctl_set_run_dir. */
+const char *ctl_default_run_dir(const char *run_dir);
+
 /* Connects to the socket in run_dir, or the one xenlogd advertises.
  * fd, or -1 with a message on stderr. */
 int ctl_connect(const char *run_dir);
