@@ -474,7 +474,7 @@ static int cmd_list(int argc, char **argv)
         const struct xlc_stream_info *f = find_figures(&figs, e->domid, e->id);
         char copies[16], w[24] = "-", r[24] = "-", dr[24] = "-", rd[16] = "-";
         snprintf(copies, sizeof(copies), "%d", e->copies);
-        if (f) {
+        if (f && f->state == XLC_READY) {
             snprintf(w, sizeof(w), "%" PRIu64, f->bytes_written);
             snprintf(r, sizeof(r), "%" PRIu64, f->rotations);
             snprintf(dr, sizeof(dr), "%" PRIu64, f->dropped);
