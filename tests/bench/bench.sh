@@ -50,18 +50,53 @@ xld_start
 stream 0 1 "$LOG/bench.log" 16777216 3
 wait_state 0 1 ready
 # The end of each run: the daemon's figures say all bytes are written.
-written() { "$XENLOG" stats --json 0 2>/dev/null | grep -o '"bytes_written": [0-9]*' | awk '{print $2}'; }
+written() { "$XENLOG" stats --json 0 2>/dev/null | grep '"id": 1,' | grep -o '"bytes_written": [0-9]*' | awk '{print $2}'; }
+# run_daemon LABEL: REPS runs of BYTES through stream 0/1, best time in $LABEL.times
+run_daemon() {
+    local r before t0 t1
+    for ((r = 0; r < REPS; r++)); do
+        before=$(written)
+        t0=$(date +%s%N)
+        blast "$BYTES" 1<>"$RUN/s.0.1.fifo"
+        while [ "$(written)" -lt $((before + size)) ]; do sleep 0.01; done
+        t1=$(date +%s%N)
+        secs "$t0" "$t1"; echo
+    done >"$T/$1.times"
+}
 c0=$(cpu_ticks "$XLD_PID")
-for ((r = 0; r < REPS; r++)); do
-    before=$(written)
-    t0=$(date +%s%N)
-    blast "$BYTES" 1<>"$RUN/s.0.1.fifo"
-    while [ "$(written)" -lt $((before + size)) ]; do sleep 0.01; done
-    t1=$(date +%s%N)
-    secs "$t0" "$t1"; echo
-done >"$T/dae.times"
+run_daemon dae
 c1=$(cpu_ticks "$XLD_PID")
 dae=$(best <"$T/dae.times")
+
+say "the same with a reader that never reads attached to ANOTHER stream"
+stream 0 2 "$LOG/other.log" 16777216 3
+wait_state 0 2 ready
+"$XENLOG" attach --bytes 0 0 2 >/dev/null 2>&1 &
+stalled=$!
+sleep 0.3; kill -STOP $stalled
+blast 67108864 1<>"$RUN/s.0.2.fifo"     # its queue fills; it skips ahead
+run_daemon other
+other=$(best <"$T/other.times")
+
+say "the same with one reader that never reads on THIS stream"
+"$XENLOG" attach --bytes 0 0 1 >/dev/null 2>&1 &
+stalled1=$!
+sleep 0.3; kill -STOP $stalled1
+run_daemon stalled
+stalled_s=$(best <"$T/stalled.times")
+kill -KILL $stalled1
+
+say "the same with 16 readers that read and one that never reads on THIS stream"
+rdrs=()
+for ((i = 0; i < 16; i++)); do
+    "$XENLOG" attach --bytes 0 0 1 >/dev/null 2>&1 & rdrs+=($!)
+done
+"$XENLOG" attach --bytes 0 0 1 >/dev/null 2>&1 &
+stalled2=$!
+sleep 0.5; kill -STOP $stalled2
+run_daemon readers
+withr=$(best <"$T/readers.times")
+kill -KILL $stalled $stalled2 "${rdrs[@]}" 2>/dev/null || true
 
 say "$NSTREAMS streams"
 for ((i = 1; i <= NSTREAMS; i++)); do
@@ -82,5 +117,8 @@ echo "FIGURE runs_xenlogd_s $(tr '\n' ' ' <"$T/dae.times")"
 echo "FIGURE splice_baseline_s $base ($(awk "BEGIN{printf \"%.0f\", $BYTES / 1048576 / $base}") MiB/s)"
 echo "FIGURE xenlogd_s $dae ($(awk "BEGIN{printf \"%.0f\", $BYTES / 1048576 / $dae}") MiB/s)"
 echo "FIGURE throughput_ratio $(awk "BEGIN{printf \"%.2f\", $base / $dae}") (target >= 0.8)"
+echo "FIGURE with_stalled_reader_on_other_stream_s $other (ratio to none $(awk "BEGIN{printf \"%.2f\", $dae / $other}"))"
+echo "FIGURE with_stalled_reader_on_this_stream_s $stalled_s (ratio to none $(awk "BEGIN{printf \"%.2f\", $dae / $stalled_s}"))"
+echo "FIGURE with_17_readers_one_stalled_s $withr (ratio to none $(awk "BEGIN{printf \"%.2f\", $dae / $withr}"))"
 echo "FIGURE cpu_s_per_gib $(awk "BEGIN{printf \"%.3f\", ($c1 - $c0) / $HZ / $gib / $REPS}")"
 echo "FIGURE peak_rss_kib_${NSTREAMS}_streams $rss"
