@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,11 +129,34 @@ static void scan(struct store *st)
     free(doms);
 }
 
+/* Another live daemon advertised in this store? Two would split the data. */
+static int other_daemon(struct store *st)
+{
+    unsigned len;
+    char *v = xs_read(st->xsh, XBT_NULL, ADVERT "/pid", &len);
+    uint64_t pid = 0;
+    int other = 0;
+
+    if (v && !parse_decimal(v, 1, 4194304, &pid) && (pid_t)pid != getpid() &&
+        (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+        other = (int)pid;
+    free(v);
+    return other;
+}
+
 int store_connect(struct store *st)
 {
+    int other;
+
     st->xsh = xs_open(0);
     if (!st->xsh)
         return -1;
+    if ((other = other_daemon(st)) != 0) {
+        log_err(-1, "another xenlogd (pid %d) serves this xenstore", other);
+        disconnect(st);
+        errno = EEXIST;
+        return -1;
+    }
     if (!xs_watch(st->xsh, ROOT, TOKEN) || !advertise(st))
         goto fail;
     st->lf.fd = xs_fileno(st->xsh);
