@@ -9,14 +9,7 @@
 # command put before the daemon, e.g. valgrind), TEST_TIMEOUT (s, default 900),
 # RUN_LABEL (a word put before the closing line).
 set -u
-src=$(cd "$(dirname "$0")/.." && pwd)
-build=$(cd "${TOP_BUILDDIR:-$src}" && pwd)
-export TOP_SRCDIR=$src TOP_BUILDDIR=$build
-export XENLOGD=${XENLOGD:-$build/console/xenlogd}
-export XENLOG=${XENLOG:-$build/tools/xenlog}
-export XENLOG_DROPIN=${XENLOG_DROPIN:-$build/libxl-glue/.libs/xenlog-libxl-dropin.so}
-export XSD_SHIM=${XSD_SHIM:-$build/tests/shim/xsd-shim.so}
-export PATH=$build/tests/tools:$build/tools:$PATH
+. "$(dirname "$0")/lib/env.sh"
 out=$build/tests/out${RUN_LABEL:+-$RUN_LABEL}
 mkdir -p "$out"
 

@@ -23,9 +23,7 @@ cd "$src"
 B=$src/build
 
 export TEST_TMP; TEST_TMP=$(mktemp -d /tmp/xenlogd-demo.XXXXXX)
-export TOP_SRCDIR=$src TOP_BUILDDIR=$B XENLOGD=$B/console/xenlogd
-export XSD_SHIM=$B/tests/shim/xsd-shim.so PATH=$B/tests/tools:$PATH
-XENLOG=$B/tools/xenlog
+TOP_BUILDDIR=$B . tests/lib/env.sh
 . tests/lib/common.sh
 trap 'rc=$?; t_cleanup; echo "(files kept in $LOG)"; exit $rc' EXIT
 

@@ -9,13 +9,7 @@
 #  3. its peak RSS with 1000 streams.
 # BENCH_BYTES and BENCH_STREAMS change the sizes.
 set -eu
-src=$(cd "$(dirname "$0")/../.." && pwd)
-build=$(cd "${TOP_BUILDDIR:-$src}" && pwd)
-export TOP_SRCDIR=$src TOP_BUILDDIR=$build
-export XENLOGD=${XENLOGD:-$build/console/xenlogd}
-export XENLOG=${XENLOG:-$build/tools/xenlog}
-export XSD_SHIM=${XSD_SHIM:-$build/tests/shim/xsd-shim.so}
-export PATH=$build/tests/tools:$build/tests/bench:$PATH
+. "$(dirname "$0")/../lib/env.sh"
 export TEST_TMP; TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/xenlogd-bench.XXXXXX")
 . "$src/tests/lib/common.sh"
 trap 't_cleanup; rm -rf "$TEST_TMP"' EXIT
