@@ -38,14 +38,14 @@ echo "== QEMU (TCG, -d in_asm,exec,nochain) writes its stderr through a stream f
     timeout -s TERM "$SECS" qemu-system-x86_64 -nographic -no-reboot -nodefaults \
     -display none -machine accel=tcg -m 32 -d in_asm,exec,nochain &
 qemu=$!
-for ((i = 0; i < SECS; i += 4)); do
+for ((i = 0; i + 6 < SECS; i += 4)); do
     sleep 4
     total=$(cat "$LOG"/qemu-dm-demo.log* 2>/dev/null | wc -c)
     echo "-- after $((i + 4)) s: $total bytes on disk (bound $((LIMIT * (COPIES + 1))))"
     ls -l "$LOG" | sed 's/^/   /'
     "$XENLOG" stats 0 | sed 's/^/   /'
 done
-echo "== the last 5 lines, through xenlog attach"
+echo "== while QEMU still runs: the last 5 lines, through xenlog attach"
 "$XENLOG" attach --lines 5 --no-follow 0 qemu-dm-demo || true
 wait $qemu || true
 echo "== QEMU is gone; the stream was closed and the files remain:"
