@@ -45,7 +45,7 @@ step install-deps tests/install-deps.sh
 step build build build
 step cppcheck cppcheck --enable=warning,style,performance,portability --error-exitcode=1 \
     --inline-suppr -q --suppress=missingIncludeSystem -I console -I libxl-glue \
-    console libxl-glue tools tests/tools tests/shim
+    console libxl-glue tools tests/tools tests/shim tests/bench tests/fuzz tests/glue
 
 if [ -d build/console ]; then
     TOP_BUILDDIR=build RUN_LABEL=tests tests/run.sh | tee "$log/run.out"
