@@ -21,8 +21,8 @@ tally() {   # tally LABEL OUTPUT-FILE: adds the counts of a run.sh closing line
     if [ -z "$line" ]; then
         echo "$1: no result line"; total_fail=$((total_fail + 1)); return
     fi
-    total_pass=$((total_pass + $(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/')))
-    total_fail=$((total_fail + $(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+    total_pass=$((total_pass + $(echo "$line" | sed -E 's/(^|.*[^0-9])([0-9]+) passed.*/\2/')))
+    total_fail=$((total_fail + $(echo "$line" | sed -E 's/.*[^0-9]([0-9]+) failed.*/\1/')))
 }
 
 step() {    # step NAME CMD...: a check that counts as one test
