@@ -72,9 +72,16 @@ case $skip in *" valgrind "*) ;; *)
 esac
 
 case $skip in *" xen "*) ;; *)
+    # Real Xen 4.17 booted under QEMU (TCG): the system test, and the
+    # drop-in with stock xl.
     if [ -x tests/xen-system/run.sh ]; then
-        step xen-system tests/xen-system/run.sh build
+        echo "== xen-system"
+        tests/xen-system/run.sh build 2>&1 | tee "$log/xen-system.out"
+        tally xen-system "$log/xen-system.out"
     fi
+    XEN_SYSTEM_TESTS=1 TOP_BUILDDIR=build RUN_LABEL=xen tests/run.sh t-dropin-xen |
+        tee "$log/xen-dropin.out"
+    tally xen-dropin "$log/xen-dropin.out"
 esac
 
 echo "$total_pass passed, $total_fail failed"
