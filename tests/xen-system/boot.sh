@@ -108,14 +108,21 @@ for p in "$OUTS/vmlinuz" "$INITRD"; do
 done
 
 CONSOLE="$OUT/console.log"
+# Unix sockets for a live look: serial.sock is Xen's console (Ctrl-A three
+# times switches input to Xen: debug keys, e.g. 'q' 'r' 'd'), monitor.sock
+# QEMU's monitor ("info cpus", "info registers").  Removed at exit.
+SOCKS=$WORK
 : > "$CONSOLE"
 START=$(date +%s)
+echo "boot.sh: serial console socket $SOCKS/serial.sock, QEMU monitor $SOCKS/monitor.sock" >&2
 echo "boot.sh: booting Xen ($(sed -n 's/^XEN_VERSION=//p' "$OUTS/manifest")) + dom0, share $SHARE, timeout ${TIMEOUT}s" >&2
 # -cpu: qemu64 + npt gives Xen SVM with nested paging under TCG (HVM guests);
 # "-cpu max" crashes dom0.
 qemu-system-x86_64 -accel tcg -cpu qemu64,+npt -m "$QEMU_MEM" -smp 2 \
-    -nodefaults -no-user-config -display none -vga none -monitor none -no-reboot \
-    -chardev file,id=con,path="$CONSOLE" -serial chardev:con \
+    -nodefaults -no-user-config -display none -vga none -no-reboot \
+    -chardev socket,id=con,path="$SOCKS/serial.sock",server=on,wait=off,logfile="$CONSOLE" \
+    -serial chardev:con \
+    -chardev socket,id=mon,path="$SOCKS/monitor.sock",server=on,wait=off -mon chardev=mon,mode=readline \
     -kernel "$OUTS/xen" -append "$XEN_CMDLINE" \
     -initrd "$OUTS/vmlinuz $DOM0_CMDLINE,$INITRD" \
     -virtfs local,path="$SHARE",mount_tag=host,security_model=none,id=host \
