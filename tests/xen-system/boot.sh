@@ -28,7 +28,10 @@ CACHE=${XEN_SYSTEM_CACHE:-/var/cache/xenlogd-xen-system}
 TIMEOUT=${XEN_SYSTEM_TIMEOUT:-600}
 BOOT_TIMEOUT=${XEN_SYSTEM_BOOT_TIMEOUT:-240}   # until dom0's /init says "dom0 up"
 QEMU_MEM=${XEN_SYSTEM_QEMU_MEM:-3072}
-XEN_CMDLINE=${XEN_SYSTEM_XEN_CMDLINE:-"dom0_mem=1024M,max:1024M dom0_max_vcpus=1 console=com1 com1=115200,8n1 noreboot"}
+# sched=credit: with Xen 4.17's default credit2 the machine hangs for good
+# after a while with HVM guests running under TCG (all pCPUs idle, dom0's vCPU
+# runnable with negative credit, never picked again).
+XEN_CMDLINE=${XEN_SYSTEM_XEN_CMDLINE:-"dom0_mem=1024M,max:1024M dom0_max_vcpus=1 sched=credit console=com1 com1=115200,8n1 noreboot"}
 DOM0_CMDLINE=${XEN_SYSTEM_DOM0_CMDLINE:-"console=hvc0 earlyprintk=xen rdinit=/init"}
 
 die() { echo "boot.sh: ERROR: $*" >&2; exit 125; }
@@ -140,7 +143,7 @@ while kill -0 "$QPID" 2>/dev/null; do
     [ -n "$T_INIT" ] || ! seen 'XEN-SYSTEM: dom0 init start' || T_INIT=$(since)
     [ -n "$T_UP" ] || ! seen 'XEN-SYSTEM: dom0 up' || T_UP=$(since)
     if [ -z "$T_DONE" ] && seen 'XEN-SYSTEM: powering off'; then T_DONE=$(since); fi
-    if seen 'XEN-SYSTEM: FATAL\|Panic on CPU\|Kernel panic'; then
+    if seen 'XEN-SYSTEM: FATAL\|Panic on CPU\|Kernel panic\|Dom0 crashed'; then
         sleep 2; WHY="crash/fatal error on the console"; break
     fi
     if [ -z "$T_UP" ] && [ "$(since)" -ge "$BOOT_TIMEOUT" ]; then
@@ -178,7 +181,9 @@ if [ ! -s "$OUT/rc" ]; then
 fi
 RC=$(cat "$OUT/rc")
 if [ "$RC" != 0 ]; then
-    tail_console
+    echo "boot.sh: ---- tail of the script's output ($OUT/dom0-script.log) ----" >&2
+    tail -n "${XEN_SYSTEM_TAIL:-60}" "$OUT/dom0-script.log" | tr -d '\r' >&2
+    echo "boot.sh: ---- end (whole console: $CONSOLE) ----" >&2
     echo "boot.sh: script exit status $RC" >&2
 fi
 exit "$RC"

@@ -55,8 +55,17 @@ if [ -f /host/run-in-dom0.sh ]; then
     if [ -f /host/env.sh ]; then set -a; . /host/env.sh; set +a; fi
     chmod +x /host/run-in-dom0.sh 2>/dev/null || true
     say "running run-in-dom0.sh"
-    { cd /tmp && /host/run-in-dom0.sh; echo $? > /tmp/rc; } 2>&1 | tee /host/out/dom0-script.log
-    rc=$(cat /tmp/rc 2>/dev/null || echo 99)
+    # Output to the console and /host/out/dom0-script.log through a FIFO, not
+    # a pipe: daemons the script leaves running (xenlogd...) may keep it open,
+    # so don't wait for tee's EOF, only a little for it to catch up.
+    mkfifo /tmp/script.out
+    tee /host/out/dom0-script.log < /tmp/script.out &
+    tee_pid=$!
+    (cd /tmp && exec /host/run-in-dom0.sh) > /tmp/script.out 2>&1 < /dev/null
+    rc=$?
+    i=0
+    while kill -0 "$tee_pid" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+    kill "$tee_pid" 2>/dev/null
     echo "$rc" > /host/out/rc
     say "script exit status $rc"
 else

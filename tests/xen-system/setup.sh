@@ -35,6 +35,9 @@ log() { echo "setup.sh: $*" >&2; }
 die() { echo "setup.sh: ERROR: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (apt-get, dpkg -x with owners)"
+mkdir -p "$CACHE"
+exec 9> "$CACHE/.lock"
+flock 9          # one setup.sh at a time per cache
 
 # ---------------------------------------------------------------- host packages
 APT_UPDATED=
