@@ -12,7 +12,8 @@
 # line "N passed, N failed"; exits non-zero on any failure (also when Xen or
 # dom0 does not come up: boot.sh then prints the serial console's tail).
 #
-# Environment: FLOOD_SECONDS (60), FAST_BYTES (67108864), OUTAGE_SECONDS (3),
+# Environment: FLOOD_SECONDS (60), FAST_BYTES (67108864), OUTAGE_SECONDS (2),
+# SERIAL_CHARDEV (file) and the others of SYSTEM-TEST.md are passed to dom0;
 # XEN_SYSTEM_TIMEOUT (whole boot, 900 s), XEN_SYSTEM_SHARE (the 9p share and
 # results dir, default BUILD_DIR/tests/out-xen-system), XEN_SYSTEM_CACHE
 # (setup.sh's cache), XEN_SYSTEM_VERBOSE=1 (console to stderr as it comes).
