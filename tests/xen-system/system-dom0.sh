@@ -19,8 +19,12 @@
 #     drop-in; boundwatch samples the bound all along.
 #  3. mid-flood xenlogd gets SIGKILL and is started again: guests and QEMU
 #     live on, the streams are adopted, the numbered lines kept have no gap.
-#  4. a fast writer in dom0 (linegen, FAST_BYTES) through a stream with a
-#     small limit: bound and rotation under load, linecheck on what is kept.
+#  5. a fast writer in dom0 (linegen, FAST_BYTES) through a stream with a
+#     small limit: bound and rotation under load, linecheck on what is kept;
+#     then backpressure: xenlogd is stopped for 3 s, the writer blocks, no
+#     line is lost.
+#  6. xenlogd stopped: xl create with the drop-in falls back to libxl's own
+#     plain files, silently.
 set -u
 . /usr/share/xen-system/guests.sh
 
@@ -37,12 +41,13 @@ DROPIN=$B/xenlog-libxl-dropin.so
 FLOOD=${FLOOD_SECONDS:-60}
 OUTAGE=${OUTAGE_SECONDS:-2}
 KILL_BEFORE_END=${KILL_BEFORE_END:-20}    # SIGKILL this many s before the flood ends
-# The floods' limits (SER_LIMIT, DBG_LIMIT) default to 1/16 of what the flood
+# The floods' limits (SER_LIMIT, DBG_LIMIT) default to 1/12 of what the flood
 # wrote in the stock phase (at least 1024): through xenlogd a TCG guest
-# floods at 1/4 to 1/2 of the stock rate (every byte QEMU writes is one more
+# floods at 1/2 to 1 times the stock rate (every byte QEMU writes is one more
 # wake-up and splice in dom0), so the stream still outgrows its bound, and
-# the 3 full copies kept still reach back past the SIGKILL when checked just
-# after the restart, on a slow machine as on a fast one.
+# the 3 full copies kept (15 s of stock-rate output) still reach back past
+# the SIGKILL when checked just after the restart (outage plus restart,
+# 4-8 s), on a slow machine as on a fast one.
 SER_COPIES=${SER_COPIES:-3} DBG_COPIES=${DBG_COPIES:-3}
 FAST_BYTES=${FAST_BYTES:-67108864} FAST_LIMIT=${FAST_LIMIT:-1048576} FAST_COPIES=${FAST_COPIES:-3}
 # serial="file:FIFO": QEMU's file chardev only writes (opened O_WRONLY, made
@@ -258,7 +263,7 @@ check "stock: the serial file grew without bound ($s0 -> $s1 bytes in $el s)" [ 
 check "stock: qemu-dm-stock-dbg.log grew without bound ($d0 -> $d1 bytes in $el s)" [ $((d1 - d0)) -gt 0 ]
 
 # --------------------------------------------------------- xenlogd, PV qdisk
-auto_limit() { awk -v b="$1" -v s="$2" -v f="$FLOOD" 'BEGIN { if (s <= 0) s = 1e9; l = int(b / s * f / 16); if (l < 1024) l = 1024; print l }'; }
+auto_limit() { awk -v b="$1" -v s="$2" -v f="$FLOOD" 'BEGIN { if (s <= 0) s = 1e9; l = int(b / s * f / 12); if (l < 1024) l = 1024; print l }'; }
 SER_LIMIT=${SER_LIMIT:-$(auto_limit $((s1 - s0)) "$el")}
 DBG_LIMIT=${DBG_LIMIT:-$(auto_limit $((d1 - d0)) "$el")}
 fig serial_limit "$SER_LIMIT"
@@ -285,6 +290,9 @@ PVQ_FIFO=$(xenstore-read $S/pipe)
 check "stream $PVQ/$PVQID: FIFO $PVQ_FIFO exists" [ -p "$PVQ_FIFO" ]
 qp=$(dm_pid "$PVQ")
 check "pvq's QEMU (pid $qp) has the FIFO as stdout and stderr, O_RDWR" qemu_fds_rdwr "$qp" "$PVQ_FIFO"
+n=$(ls -l "/proc/$qp/fd" 2>/dev/null | grep -c 'xenlog\.[0-9]*\.[0-9]*\.fifo')
+check "pvq's QEMU holds no other descriptor of the glue ($n of stream FIFOs, 2 expected)" [ "$n" = 2 ]
+check "xl's own log xl-pvq.log stays libxl's plain file" [ -f "$LOG/xl-pvq.log" -a ! -p "$LOG/xl-pvq.log" ]
 check "pvq boots and reads its qdisk disk" xs_wait_grep "$(xs_console_log pvq)" "pv-guest pvq xvda ok" 240
 check "QEMU's output (xen_* trace) reaches $PVQLOG" xs_wait_grep "$PVQLOG" 'xen_' 60
 check "$PVQLOG is a regular file" [ -f "$PVQLOG" ]
@@ -475,6 +483,46 @@ fig fast_MB_per_s "$(awk -v b="$FAST_BYTES" -v s="$el" 'BEGIN { if (s <= 0) s = 
 fig fast_rotations "$(echo "$fst" | sed -n 's/.*bytes, \([0-9]*\) rotations.*/\1/p')"
 fig fast_on_disk_bytes "$(sizes "$FAST")"
 
+# --------------------------------------------------------------- backpressure
+step "5b. backpressure: xenlogd stopped (SIGSTOP) for 3 s under a fast writer"
+# The FIFO fills and the writer blocks in write(2); nothing is dropped: the
+# kept lines are consecutive and end with the writer's last.
+BP=$LOG/backpressure.log BP_BYTES=$((128 * 1048576))
+"$B/xenlog" run 0 backpressure --limit "$FAST_LIMIT" --copies "$FAST_COPIES" -- \
+    sh -c "exec linegen 4343 $BP_BYTES 2>$W/linegen-bp.err" &
+BPRUN=$!
+wchar() { awk '/^wchar/ { print $2 }' "/proc/$1/io" 2>/dev/null; }
+lg=
+for i in $(seq 200); do
+    # xenlog run's child execs linegen (sh -c exec)
+    lg=$(cat "/proc/$BPRUN/task/$BPRUN/children" 2>/dev/null | awk '{ print $1 }')
+    [ -n "$lg" ] || lg=$(xs_pgrep "^linegen 4343 " | head -n 1)
+    [ -n "$lg" ] && [ "$(wchar "$lg" || echo 0)" -gt 0 ] && break
+    sleep 0.05
+done
+if [ -n "$lg" ] && kill -STOP "$XLD"; then
+    sleep 2
+    w1=$(wchar "$lg"); sleep 1; w2=$(wchar "$lg")
+    kill -CONT "$XLD"
+    echo "  writer $lg while xenlogd is stopped: wrote $w1 -> $w2 bytes"
+    check "backpressure: with xenlogd stopped the writer blocks (nothing written in 1 s)" \
+        [ -n "$w1" -a "$w1" = "$w2" ]
+    fig backpressure_blocked_at_bytes "${w1:-0}"
+else
+    kill -CONT "$XLD" 2>/dev/null
+    bad "backpressure: no writer to watch (did it finish before xenlogd was stopped?)"
+fi
+wait "$BPRUN"
+r=$?
+check "backpressure: xenlog run linegen exits 0 ($r)" [ $r = 0 ]
+glast=$(awk '/^last/ { print $2 }' "$W/linegen-bp.err")
+r=$(joined "$BP" "$FAST_COPIES" | linecheck 4343 2>"$W/linecheck-bp.err")
+rc=$?
+echo "  linecheck: $r"; sed 's/^/  /' "$W/linecheck-bp.err" | head -n 5
+check "backpressure: the kept lines are whole, consecutive and end with the writer's last ($glast)" \
+    [ $rc = 0 -a "$(field "$r" last)" = "$glast" ]
+check "backpressure: no file over $FAST_LIMIT, at most $FAST_COPIES copies" kept_files_ok "$BP" "$FAST_LIMIT" "$FAST_COPIES"
+
 # ------------------------------------------------------------------- gc, stop
 step "xenlog gc: FIFOs of the destroyed domains go once 10 s old"
 for i in $(seq 30); do
@@ -492,4 +540,20 @@ kill -TERM "$XLD"; wait "$XLD"; r=$?
 check "xenlogd exits cleanly on SIGTERM ($r)" [ $r = 0 ]
 check "xenlogd removed /tool/xenlogd" eval "! xenstore-read /tool/xenlogd/pid >/dev/null 2>&1"
 XLD=
+
+# ------------------------------------------------------------- no xenlogd
+step "6. xenlogd stopped: xl create with the drop-in falls back to libxl's own file"
+xs_cfg_pv_qdisk pvf >/etc/xen/pvf.cfg
+LD_PRELOAD=$DROPIN timeout 180 xl create /etc/xen/pvf.cfg >"$W/create-pvf.log" 2>&1
+r=$?
+cat "$W/create-pvf.log"
+check "xl create without xenlogd succeeds ($r)" [ $r = 0 ]
+check "the drop-in stays silent without XENLOG_DROPIN_DEBUG" eval "! grep -q xenlog-dropin $W/create-pvf.log"
+check "pvf boots and reads its qdisk disk" xs_wait_grep "$(xs_console_log pvf)" "pv-guest pvf xvda ok" 240
+PVFLOG=$(xs_qemu_log pvf)
+check "qemu-dm-pvf.log is libxl's plain file" [ -f "$PVFLOG" -a ! -p "$PVFLOG" ]
+PVF=$(xl domid pvf 2>/dev/null)
+check "no stream made without a daemon" eval "! xenstore-read /libxl/${PVF:-x}/logging >/dev/null 2>&1"
+check "no stream FIFO made without a daemon" [ "$(ls "$RUN"/xenlog.*.fifo 2>/dev/null | wc -l)" = 0 ]
+timeout 120 xl destroy pvf || bad "xl destroy pvf"
 finish
