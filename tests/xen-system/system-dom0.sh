@@ -41,13 +41,14 @@ DROPIN=$B/xenlog-libxl-dropin.so
 FLOOD=${FLOOD_SECONDS:-60}
 OUTAGE=${OUTAGE_SECONDS:-2}
 KILL_BEFORE_END=${KILL_BEFORE_END:-20}    # SIGKILL this many s before the flood ends
-# The floods' limits (SER_LIMIT, DBG_LIMIT) default to 1/12 of what the flood
+# The floods' limits (SER_LIMIT, DBG_LIMIT) default to 1/8 of what the flood
 # wrote in the stock phase (at least 1024): through xenlogd a TCG guest
-# floods at 1/2 to 1 times the stock rate (every byte QEMU writes is one more
-# wake-up and splice in dom0), so the stream still outgrows its bound, and
-# the 3 full copies kept (15 s of stock-rate output) still reach back past
-# the SIGKILL when checked just after the restart (outage plus restart,
-# 4-8 s), on a slow machine as on a fast one.
+# floods at 0.4 to 1.5 times the stock rate (every byte QEMU writes is one
+# more wake-up and splice in dom0; the host's load can change between the
+# phases), so the stream still outgrows its bound, and the 3 full copies
+# kept (22 s of stock-rate output) still reach back past the SIGKILL when
+# checked just after the restart (outage plus restart, 4-8 s), on a slow
+# machine as on a fast one.
 SER_COPIES=${SER_COPIES:-3} DBG_COPIES=${DBG_COPIES:-3}
 FAST_BYTES=${FAST_BYTES:-67108864} FAST_LIMIT=${FAST_LIMIT:-1048576} FAST_COPIES=${FAST_COPIES:-3}
 # serial="file:FIFO": QEMU's file chardev only writes (opened O_WRONLY, made
@@ -263,7 +264,7 @@ check "stock: the serial file grew without bound ($s0 -> $s1 bytes in $el s)" [ 
 check "stock: qemu-dm-stock-dbg.log grew without bound ($d0 -> $d1 bytes in $el s)" [ $((d1 - d0)) -gt 0 ]
 
 # --------------------------------------------------------- xenlogd, PV qdisk
-auto_limit() { awk -v b="$1" -v s="$2" -v f="$FLOOD" 'BEGIN { if (s <= 0) s = 1e9; l = int(b / s * f / 12); if (l < 1024) l = 1024; print l }'; }
+auto_limit() { awk -v b="$1" -v s="$2" -v f="$FLOOD" 'BEGIN { if (s <= 0) s = 1e9; l = int(b / s * f / 8); if (l < 1024) l = 1024; print l }'; }
 SER_LIMIT=${SER_LIMIT:-$(auto_limit $((s1 - s0)) "$el")}
 DBG_LIMIT=${DBG_LIMIT:-$(auto_limit $((d1 - d0)) "$el")}
 fig serial_limit "$SER_LIMIT"
@@ -359,8 +360,11 @@ KS=$(last_no "$SER") KD=$(last_no "$DBG")    # the files do not change now
 zs=$(sizes "$SER") zd=$(sizes "$DBG")
 echo "  killed at serial line $KS, debugcon line $KD"
 sleep "$OUTAGE"
-check "without xenlogd: both guests still run (xl list)" \
-    eval "xl list hvm-serial >/dev/null && xl list hvm-dbg >/dev/null"
+# (xenstore, not xl list: xl takes seconds under TCG, and the files'
+# window must still reach back past the kill when data arrives again)
+check "without xenlogd: both guests still run (their domains in xenstore)" \
+    [ "$(xenstore-read "/local/domain/$SERDOM/name" 2>/dev/null)" = hvm-serial -a \
+      "$(xenstore-read "/local/domain/$DBGDOM/name" 2>/dev/null)" = hvm-dbg ]
 check "without xenlogd: both QEMUs still run" kill -0 "$SERQ" "$DBGQ"
 check "without xenlogd: nothing else writes the files" \
     [ "$(sizes "$SER")" = "$zs" -a "$(sizes "$DBG")" = "$zd" ]
