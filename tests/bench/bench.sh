@@ -6,7 +6,9 @@
 #     1 GiB of lines) as a ratio to a plain FIFO -> file splice(2) copy
 #     measured in the same run;
 #  2. the daemon's CPU seconds per GiB;
-#  3. its peak RSS with 1000 streams.
+#  3. its peak RSS with 1000 streams;
+#  4. repeatable: its instructions per MiB (callgrind), alone and with 4
+#     readers attached.
 # BENCH_BYTES and BENCH_STREAMS change the sizes.
 set -eu
 . "$(dirname "$0")/../lib/env.sh"
@@ -104,6 +106,35 @@ sleep 1
 rss=$(awk '/VmHWM/{print $2}' "/proc/$XLD_PID/status")
 xld_stop
 
+# Repeatable, whatever else the machine does: the daemon's user-space
+# instructions (valgrind's callgrind counts them, not seconds) for a stream
+# of CG_SMALL and of CG_BIG bytes; the difference per MiB is the cost of the
+# data path in the daemon itself (the copy is splice(2), in the kernel).
+cg_run() {   # cg_run BYTES READERS: instructions of a daemon moving BYTES
+    local out=$T/cg.$1.$2 i rd=()
+    xenstore-rm /libxl 2>/dev/null || true    # the streams above would be adopted
+    XENLOGD_WRAP="valgrind -q --tool=callgrind --callgrind-out-file=$out" xld_start
+    stream 0 1 "$LOG/cg.log" 16777216 3
+    wait_state 0 1 ready 60
+    for ((i = 0; i < $2; i++)); do "$XENLOG" attach --bytes 0 0 1 >/dev/null 2>&1 & rd+=($!); done
+    [ "$2" = 0 ] || retry 30 eval "[ \"\$("$XENLOG" stats --json 0 | grep -o '\"readers\": [0-9]*' | head -n 1 | awk '{ print \$2 }')\" = $2 ]"
+    blast "$1" 1<>"$RUN/s.0.1.fifo"
+    size1=$(blast "$1" | wc -c)
+    retry 300 eval "[ \"\$(written)\" -ge $size1 ]" || fail "callgrind run: not all written"
+    xenstore-rm /libxl/0/logging/1
+    ${rd[@]+wait "${rd[@]}"} 2>/dev/null || true
+    xld_stop
+    rm -f "$LOG"/cg.log* "$RUN/s.0.1.fifo"
+    awk '/^(summary|totals):/ { print $2; exit }' "$out"
+}
+CG_SMALL=${BENCH_CG_SMALL:-16777216} CG_BIG=${BENCH_CG_BIG:-268435456}
+if command -v valgrind >/dev/null; then
+    say "callgrind: the daemon's instructions for $CG_SMALL and $CG_BIG bytes, without and with 4 readers"
+    i0=$(cg_run "$CG_SMALL" 0); i1=$(cg_run "$CG_BIG" 0)
+    r0=$(cg_run "$CG_SMALL" 4); r1=$(cg_run "$CG_BIG" 4)
+    cg_mib=$(awk "BEGIN{print ($CG_BIG - $CG_SMALL) / 1048576}")
+fi
+
 gib=$(awk "BEGIN{print $BYTES / 1073741824}")
 echo "FIGURE bytes $BYTES"
 echo "FIGURE runs_baseline_s $(tr '\n' ' ' <"$T/base.times")"
@@ -116,3 +147,7 @@ echo "FIGURE with_stalled_reader_on_this_stream_s $stalled_s (ratio to none $(aw
 echo "FIGURE with_17_readers_one_stalled_s $withr (ratio to none $(awk "BEGIN{printf \"%.2f\", $dae / $withr}"))"
 echo "FIGURE cpu_s_per_gib $(awk "BEGIN{printf \"%.3f\", ($c1 - $c0) / $HZ / $gib / $REPS}")"
 echo "FIGURE peak_rss_kib_${NSTREAMS}_streams $rss"
+if [ -n "${cg_mib:-}" ]; then
+    echo "FIGURE instructions_per_mib_no_reader $(awk "BEGIN{printf \"%.0f\", ($i1 - $i0) / $cg_mib}") (callgrind; $i0 for $CG_SMALL B, $i1 for $CG_BIG B)"
+    echo "FIGURE instructions_per_mib_4_readers $(awk "BEGIN{printf \"%.0f\", ($r1 - $r0) / $cg_mib}") (callgrind; $r0, $r1)"
+fi
