@@ -121,6 +121,7 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 [ -n "$q" ] || fail "no QEMU under xenlog run"
+T_PIDS+=("$q")     # killed on failure too (xenlog run's SIGKILL would orphan it)
 stall debugcon "$LOG/debugcon.log" "$q"
 kill -TERM "$q"
 wait $run 2>/dev/null || true
