@@ -111,6 +111,8 @@ void input_write(struct input *in, const void *buf, size_t n)
         return;
     if (loop_add(in->s->d->loop, &in->lf, EPOLLOUT) == 0) {
         in->waiting = true;
+        log_debug("stream %u/%u: input FIFO full; the console waits", in->s->domid,
+                  in->s->id);
         return;
     }
     log_err(errno, "stream %u/%u: cannot wait for the input FIFO; %zu bytes lost",
