@@ -86,6 +86,32 @@ printf 'second\n' | "$XENLOG" console --idle 300 0 "$id" >"$T/con2.out" 2>"$T/co
     fail "console after the first left: $(cat "$T/con2.err")"
 retry 30 has "$LOG/guest-serial.log" "echo: SECOND" || fail "echo of the second console"
 
+say "on a terminal (a pty from script(1)): raw mode, Ctrl-] leaves, the terminal is restored"
+if command -v script >/dev/null; then
+    mkfifo "$T/tty.in"
+    # The pty's modes after xenlog left, as the shell on it would find them.
+    script -qfec "stty -a >'$T/stty.before'; '$XENLOG' console --run-dir '$RUN' 0 $id;
+        echo \"rc=\$?\" >'$T/tty.rc'; stty -a >'$T/stty.after'" /dev/null \
+        <"$T/tty.in" >"$T/tty.out" 2>&1 &
+    tty=$!; T_PIDS+=($tty)
+    exec 6>"$T/tty.in"
+    retry 30 has "$T/tty.out" "escape character is ^]" || fail "no console on the pty: $(cat "$T/tty.out")"
+    printf 'on a tty\r' >&6        # raw mode: Enter is \r, as a real terminal sends it
+    retry 60 has "$T/tty.out" "echo: ON A TTY" || fail "no echo on the pty: $(cat -A "$T/tty.out")"
+    printf '\035' >&6              # Ctrl-]
+    retry 30 test -s "$T/stty.after" || fail "Ctrl-] did not end the console"
+    exec 6>&-
+    wait $tty || true
+    [ "$(cat "$T/tty.rc")" = rc=0 ] || fail "console on a pty: $(cat "$T/tty.rc")"
+    grep -q -- ' icanon' "$T/stty.after" && grep -q -- ' echo ' "$T/stty.after" ||
+        fail "terminal left in raw mode: $(cat "$T/stty.after")"
+    cmp -s <(tr ' ' '\n' <"$T/stty.before" | sort) <(tr ' ' '\n' <"$T/stty.after" | sort) ||
+        fail "terminal modes differ after the console: $(diff "$T/stty.before" "$T/stty.after")"
+    retry 20 stats_has "$id" 1 || fail "the pty console is still attached"
+else
+    echo "   (no script(1): skipped)"
+fi
+
 say "no input node: CONSOLE is refused, ATTACH works"
 stream 0 50 "$LOG/plain.log" 4096 1
 wait_state 0 50 ready
