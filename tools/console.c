@@ -353,6 +353,7 @@ int cmd_console(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         sigaction(sigs[i], &sa, NULL);      /* no SA_RESTART: poll wakes up */
+    signal(SIGPIPE, SIG_IGN);   /* a closed stdout is an error, not a death in raw mode */
     tty = isatty(0);
     if (tty) {
         if (enter_raw() < 0) {
