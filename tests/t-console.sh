@@ -23,6 +23,10 @@ ld -m elf_i386 -Ttext 0x7c00 --oformat binary -e _start -o "$T/echo.bin" "$T/ech
 stats_has() { "$XENLOG" stats --json 0 | grep -q "\"id\": $1,.*\"readers\": $2"; }
 has() { grep -q -- "$2" "$1"; }
 alive() { kill -0 "$1" 2>/dev/null; }
+running() { local st; st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) && [ "$st" != Z ]; }
+gone() { ! running "$1"; }
+# wait_pid PID SECONDS: its exit status; fails if it still runs after SECONDS
+wait_pid() { retry "$2" gone "$1" || fail "pid $1 still runs after $2 s"; wait "$1"; }
 
 say "xenlog serial: a console stream, two FIFOs 0600, input written with the rest"
 "$XENLOG" serial 0 guest-serial --limit 65536 --copies 2 >"$T/serial" || fail "xenlog serial"
@@ -81,8 +85,8 @@ grep -a -o 'echo: LINE [0-9]*' "$T/reader" | cmp - "$T/want" || fail "reader: ec
 
 say "end of stdin: the console leaves by itself (0); then a new console may attach"
 exec 4>&-
-wait $con || fail "console exited $?: $(cat "$T/con.err")"
-printf 'second\n' | "$XENLOG" console --idle 300 0 "$id" >"$T/con2.out" 2>"$T/con2.err" ||
+wait_pid $con 60 || fail "console exited $?: $(cat "$T/con.err")"
+printf 'second\n' | timeout 60 "$XENLOG" console --idle 300 0 "$id" >"$T/con2.out" 2>"$T/con2.err" ||
     fail "console after the first left: $(cat "$T/con2.err")"
 retry 30 has "$LOG/guest-serial.log" "echo: SECOND" || fail "echo of the second console"
 
@@ -101,7 +105,7 @@ if command -v script >/dev/null; then
     printf '\035' >&6              # Ctrl-]
     retry 30 test -s "$T/stty.after" || fail "Ctrl-] did not end the console"
     exec 6>&-
-    wait $tty || true
+    wait_pid $tty 60 || true
     [ "$(cat "$T/tty.rc")" = rc=0 ] || fail "console on a pty: $(cat "$T/tty.rc")"
     grep -q -- ' icanon' "$T/stty.after" && grep -q -- ' echo ' "$T/stty.after" ||
         fail "terminal left in raw mode: $(cat "$T/stty.after")"
@@ -155,7 +159,7 @@ fulls() { grep -c "stream 0/$id2: input FIFO full; the console waits" "$T/xenlog
 # console's socket. The console has sent it all and leaves by itself; what
 # it sent is still written, once somebody reads.
 head -c 102400 /dev/urandom >"$T/typed0"
-"$XENLOG" console --idle 300 0 "$id2" <"$T/typed0" >/dev/null 2>"$T/bp0.err" ||
+timeout 60 "$XENLOG" console --idle 300 0 "$id2" <"$T/typed0" >/dev/null 2>"$T/bp0.err" ||
     fail "console (100 KiB) exited $?: $(cat "$T/bp0.err")"
 [ "$(fulls)" -ge 1 ] || fail "the input FIFO did not fill with 100 KiB"
 timeout 60 head -c 102400 "$path2.in" >"$T/got0" || fail "input FIFO: not all 102400 bytes came (input lost?)"
@@ -170,7 +174,7 @@ retry 60 fuller || fail "the input FIFO never filled"
 alive $bp || fail "the console left with its input not taken: $(cat "$T/bp.err")"
 timeout 120 head -c 1048576 "$path2.in" >"$T/got" || fail "input FIFO: not all 1048576 bytes came (input lost?)"
 cmp "$T/typed" "$T/got" || fail "input bytes differ ($(stat -c %s "$T/got") read)"
-wait $bp || fail "console exited $?: $(cat "$T/bp.err")"
+wait_pid $bp 60 || fail "console exited $?: $(cat "$T/bp.err")"
 "$XENLOG" close 0 "$id2" || fail "close"
 [ ! -e "$path2.in" ] && [ ! -e "$path2.out" ] || fail "close left a FIFO of the console stream"
 
@@ -187,14 +191,14 @@ retry 60 has "$T/con3.out" "echo: AFTER RESTART" || fail "no echo after the rest
 has "$T/con3.out" "echo: LINE 200" || fail "the backlog after the restart lacks earlier lines"
 retry 20 has "$LOG/guest-serial.log" "echo: AFTER RESTART" || fail "echo after restart not logged"
 exec 5>&-
-wait $con3 || fail "console 3 exited $?"
+wait_pid $con3 60 || fail "console 3 exited $?"
 
 say "closing the stream ends its readers and unlinks both FIFOs"
 "$XENLOG" attach --bytes 0 0 "$id" >/dev/null 2>"$T/end.err" &
 rd2=$!; T_PIDS+=($rd2)
 retry 30 stats_has "$id" 1 || fail "reader not attached after restart"
 "$XENLOG" close 0 "$id" || fail "close"
-wait $rd2 || fail "reader did not end cleanly"
+wait_pid $rd2 60 || fail "reader did not end cleanly"
 has "$T/end.err" "ended" || fail "$(cat "$T/end.err")"
 [ ! -e "$path.in" ] && [ ! -e "$path.out" ] || fail "close left a FIFO"
 kill -TERM $qemu; wait $qemu 2>/dev/null || true
