@@ -90,6 +90,23 @@ printf 'second\n' | timeout 60 "$XENLOG" console --idle 300 0 "$id" >"$T/con2.ou
     fail "console after the first left: $(cat "$T/con2.err")"
 retry 30 has "$LOG/guest-serial.log" "echo: SECOND" || fail "echo of the second console"
 
+say "the protocol's error paths (raw messages); each error frees the console"
+S=$RUN/xenlogd.sock
+raw_is() {  # raw_is WANT MSG...: the last reply to MSG... is WANT
+    local got
+    got=$(ctlraw "$S" "${@:2}" | tail -n 1)
+    [ "$got" = "$1" ] || fail "ctlraw ${*:2}: '$got', want '$1'"
+}
+raw_is "ERROR INPUT before CONSOLE" input:abc
+raw_is "ERROR CONSOLE: flags must be follow" "console:0,$id,0,0"
+raw_is "ERROR INPUT: more than 4096 bytes" "console:0,$id,0,1" inputn:4097
+raw_is "ERROR INPUT: empty" "console:0,$id,0,1" type:4,0
+raw_is "ERROR only INPUT after CONSOLE" "console:0,$id,0,1" "attach:0,$id,0,1"
+raw_is "ERROR no such stream" "console:7,1,0,1"
+ctlraw "$S" "console:0,$id,0,1" $'input:raw line\n' >"$T/raw.out"
+retry 30 has "$LOG/guest-serial.log" "echo: RAW LINE" || fail "INPUT sent raw did not reach the guest"
+alive "$XLD_PID" || fail "daemon died"
+
 say "on a terminal (a pty from script(1)): raw mode, Ctrl-] leaves, the terminal is restored"
 if command -v script >/dev/null; then
     mkfifo "$T/tty.in"
