@@ -57,7 +57,6 @@ int main(int argc, char **argv)
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     struct xlc_hdr h;
     size_t len;
-    ssize_t n;
     int fd, i;
 
     if (argc < 3 || strlen(argv[1]) >= sizeof(sa.sun_path)) {
@@ -82,6 +81,7 @@ int main(int argc, char **argv)
     }
     for (;;) {
         struct pollfd p = { .fd = fd, .events = POLLIN };
+        ssize_t n;
 
         if (poll(&p, 1, 2000) <= 0)
             break;
