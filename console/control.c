@@ -344,6 +344,8 @@ static void list_one(struct client *c, const struct stream *s)
         .bytes_in = s->st.bytes_in, .bytes_written = s->st.bytes_written,
         .rotations = s->st.rotations, .dropped = s->st.dropped,
         .since_ms = s->st.since_ms, .readers = s->nreaders,
+        .input_bytes = input_bytes(s->in),
+        .console = (s->in ? XLC_HAS_INPUT : 0) | (s->console ? XLC_CONSOLE_ON : 0),
     };
     const char *file = s->spec.file ? s->spec.file : "";
 

@@ -50,11 +50,17 @@ struct xlc_attach {
 
 enum xlc_state { XLC_PENDING = 0, XLC_ERRORED = 1, XLC_READY = 2 };
 
+#define XLC_HAS_INPUT 1u       /* xlc_stream_info.console: a console stream */
+#define XLC_CONSOLE_ON 2u      /* ... and a console is attached */
+
 struct xlc_stream_info {
     uint32_t domid, id, state, copies;
     uint64_t limit, bytes_in, bytes_written, rotations, dropped, since_ms;
+    uint64_t input_bytes;      /* written to the input FIFO (console streams) */
+    uint32_t console;          /* XLC_HAS_INPUT | XLC_CONSOLE_ON */
     uint32_t readers;
     uint32_t file_len;
+    uint32_t pad;              /* 0 */
 };
 
 struct xlc_request {

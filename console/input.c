@@ -72,6 +72,11 @@ void input_close(struct stream *s)
     s->in = NULL;
 }
 
+uint64_t input_bytes(const struct input *in)
+{
+    return in ? in->written : 0;
+}
+
 bool input_busy(const struct input *in)
 {
     return in && in->len > in->off;

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct stream;
 struct input;
@@ -33,5 +34,7 @@ bool input_busy(const struct input *in);
 /* Writes buf (n <= XLC_MAX_INPUT; only when !input_busy) or keeps what the
  * FIFO does not take until it is writable. */
 void input_write(struct input *in, const void *buf, size_t n);
+/* Bytes written to the FIFO since it was opened. */
+uint64_t input_bytes(const struct input *in);
 
 #endif

@@ -58,6 +58,8 @@ mkfifo "$T/con.in"
 con=$!; T_PIDS+=($con)
 exec 4>"$T/con.in"
 retry 30 stats_has "$id" 2 || fail "console not attached: $(cat "$T/con.err")"
+"$XENLOG" stats --json 0 | grep -q "\"id\": $id,.*\"console\": true" ||
+    fail "stats: no console: $("$XENLOG" stats --json 0)"
 printf 'hello console\n' >&4
 retry 60 has "$T/con.out" "echo: HELLO CONSOLE" || fail "no echo on the console: $(cat -A "$T/con.out")"
 retry 20 has "$LOG/guest-serial.log" "echo: HELLO CONSOLE" || fail "echo not in the log"
@@ -192,6 +194,9 @@ alive $bp || fail "the console left with its input not taken: $(cat "$T/bp.err")
 timeout 120 head -c 1048576 "$path2.in" >"$T/got" || fail "input FIFO: not all 1048576 bytes came (input lost?)"
 cmp "$T/typed" "$T/got" || fail "input bytes differ ($(stat -c %s "$T/got") read)"
 wait_pid $bp 60 || fail "console exited $?: $(cat "$T/bp.err")"
+# xenlogd's count: every byte typed, written to the FIFO once
+input_is() { "$XENLOG" stats --json 0 | grep -q "\"id\": $id2,.*\"console\": false, \"input_bytes\": $((102400 + 1048576))}"; }
+retry 10 input_is || fail "stats: $("$XENLOG" stats --json 0 | grep "\"id\": $id2,")"
 "$XENLOG" close 0 "$id2" || fail "close"
 [ ! -e "$path2.in" ] && [ ! -e "$path2.out" ] || fail "close left a FIFO of the console stream"
 
