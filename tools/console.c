@@ -262,11 +262,15 @@ static int run(struct console *c, bool tty, unsigned idle_ms)
             if (send_input(c) < 0)
                 return EXIT_FAIL;
             if (r == 0) {
-                /* Ctrl-]: leave once the last bytes are handed over. */
-                while (c->outlen && !got_signal) {
+                /* Ctrl-]: leave once the last bytes are handed over, or
+                 * after 2 s if xenlogd does not take them (the guest does
+                 * not read): the user asked to leave. */
+                uint64_t until = now_ms() + 2000;
+
+                while (c->outlen && !got_signal && now_ms() < until) {
                     struct pollfd o = { .fd = c->sock, .events = POLLOUT };
 
-                    if (poll(&o, 1, 1000) < 0 && errno != EINTR)
+                    if (poll(&o, 1, 100) < 0 && errno != EINTR)
                         break;
                     if (send_input(c) < 0)
                         break;
