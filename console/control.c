@@ -13,6 +13,7 @@
 
 #include "control.h"
 #include "ctlproto.h"
+#include "input.h"
 #include "log.h"
 #include "loop.h"
 #include "stream.h"
@@ -35,6 +36,8 @@ struct client {
     bool closing;                     /* close once the queue is sent */
     bool refused;                     /* a peer of another uid */
     bool want_out;
+    bool console;                     /* s->console: its INPUT goes to s->in */
+    bool paused;                      /* input FIFO full: its socket is not read */
 };
 
 struct control {
@@ -47,12 +50,40 @@ struct control {
 
 static void on_client(struct loop_fd *lf, uint32_t events);
 
+/*
+ * What the loop watches on a client. A paused console (its input waits for
+ * room in the FIFO) is not read: its socket fills and its sender blocks.
+ * Edge-triggered while paused, so that a peer that hangs up meanwhile is
+ * reported once, not in a loop; its last INPUTs are still read on resume.
+ */
+static int set_events(struct client *c)
+{
+    uint32_t ev = c->paused ? EPOLLET : EPOLLIN;
+
+    if (c->want_out)
+        ev |= EPOLLOUT;
+    return loop_mod(c->ctl->d->loop, &c->lf, ev);
+}
+
+static void pause_input(struct client *c, bool paused)
+{
+    if (c->paused == paused)
+        return;
+    c->paused = paused;
+    set_events(c);
+}
+
 static void detach(struct client *c)
 {
     struct client **pp;
 
     if (!c->s)
         return;
+    if (c->console) {
+        c->s->console = NULL;
+        c->console = false;
+        pause_input(c, false);
+    }
     for (pp = &c->s->readers; *pp; pp = &(*pp)->next_reader)
         if (*pp == c) {
             *pp = c->next_reader;
@@ -113,8 +144,6 @@ static bool enqueue(struct client *c, uint16_t type, const void *a, size_t alen,
 /* Sends what is queued; false if the client was freed. */
 static bool flush(struct client *c)
 {
-    struct loop *l = c->ctl->d->loop;
-
     while (queued(c)) {
         struct xlc_hdr h;
         ssize_t n;
@@ -122,8 +151,11 @@ static bool flush(struct client *c)
         memcpy(&h, c->q + c->qoff, sizeof(h));
         n = send(c->lf.fd, c->q + c->qoff, sizeof(h) + h.len, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-            if (!c->want_out && loop_mod(l, &c->lf, EPOLLIN | EPOLLOUT) == 0)
+            if (!c->want_out) {
                 c->want_out = true;
+                if (set_events(c) < 0)
+                    c->want_out = false;
+            }
             return true;
         }
         if (n < 0) {
@@ -137,8 +169,11 @@ static bool flush(struct client *c)
         client_free(c);
         return false;
     }
-    if (c->want_out && loop_mod(l, &c->lf, EPOLLIN) == 0)
+    if (c->want_out) {
         c->want_out = false;
+        if (set_events(c) < 0)
+            c->want_out = true;
+    }
     return true;
 }
 
@@ -239,12 +274,22 @@ static void queue_backlog(struct client *c, struct stream *s, uint64_t want)
         queue_tail_of(c, s->fd, cur, want);
 }
 
-static void do_attach(struct client *c, const struct xlc_attach *a)
+/* ATTACH, and CONSOLE: the same, and this client's INPUT goes to the
+ * stream's input FIFO; one console at a time, readers without limit. */
+static void do_attach(struct client *c, const struct xlc_attach *a, bool console)
 {
     struct stream *s = streams_find(c->ctl->d, a->domid, a->id);
 
     if (!s || s->state != STREAM_ACTIVE) {
         send_error(c, s ? "stream not ready" : "no such stream");
+        return;
+    }
+    if (console && !s->in) {
+        send_error(c, "stream has no input");
+        return;
+    }
+    if (console && s->console) {
+        send_error(c, "console busy");
         return;
     }
     enqueue(c, XLC_OK, NULL, 0, NULL, 0);
@@ -259,6 +304,37 @@ static void do_attach(struct client *c, const struct xlc_attach *a)
     c->next_reader = s->readers;
     s->readers = c;
     s->nreaders++;
+    if (console) {
+        s->console = c;
+        c->console = true;
+        log_debug("stream %u/%u: console attached", s->domid, s->id);
+    }
+}
+
+/* A message from the console: INPUT for the FIFO, anything else ends it. */
+static void on_console_msg(struct client *c, const char *msg, size_t n)
+{
+    struct xlc_request req;
+    const char *why = NULL;
+
+    if (xlc_parse_request(msg, n, &req, &why) < 0 || req.type != XLC_INPUT) {
+        if (req.type != XLC_INPUT && why == NULL)
+            why = "only INPUT after CONSOLE";
+        log_warn("control: console of stream %u/%u: %s", c->s->domid, c->s->id, why);
+        detach(c);
+        send_error(c, why);
+        flush(c);
+        return;
+    }
+    input_write(c->s->in, req.input, req.input_len);
+    if (input_busy(c->s->in))
+        pause_input(c, true);
+}
+
+void control_console_resume(struct stream *s)
+{
+    if (s->console)
+        pause_input(s->console, false);
 }
 
 static void list_one(struct client *c, const struct stream *s)
@@ -268,6 +344,8 @@ static void list_one(struct client *c, const struct stream *s)
         .bytes_in = s->st.bytes_in, .bytes_written = s->st.bytes_written,
         .rotations = s->st.rotations, .dropped = s->st.dropped,
         .since_ms = s->st.since_ms, .readers = s->nreaders,
+        .input_bytes = input_bytes(s->in),
+        .console = (s->in ? XLC_HAS_INPUT : 0) | (s->console ? XLC_CONSOLE_ON : 0),
     };
     const char *file = s->spec.file ? s->spec.file : "";
 
@@ -299,17 +377,26 @@ static void on_request(struct client *c)
 {
     static char msg[XLC_MAX_MSG + 1];
     struct xlc_request req;
-    const char *why;
-    ssize_t n = recv(c->lf.fd, msg, sizeof(msg), MSG_DONTWAIT | MSG_TRUNC);
+    const char *why = NULL;
+    ssize_t n;
 
+    if (c->console && input_busy(c->s->in)) {
+        pause_input(c, true);   /* read on once the FIFO took the last INPUT */
+        return;
+    }
+    n = recv(c->lf.fd, msg, sizeof(msg), MSG_DONTWAIT | MSG_TRUNC);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0) {           /* gone, or detached by Ctrl-C */
         client_free(c);
         return;
     }
+    if (c->console) {
+        on_console_msg(c, msg, (size_t)n);
+        return;
+    }
     if (c->s || c->closing)
-        return;             /* one request per connection */
+        return;             /* one request per connection; readers say no more */
     if (c->refused) {
         /* Answered only now: closing with its request unread would reset
          * the connection and lose the reason. */
@@ -319,8 +406,10 @@ static void on_request(struct client *c)
         send_error(c, why);
     } else if (req.type == XLC_LIST) {
         do_list(c, req.domid);
+    } else if (req.type == XLC_INPUT) {
+        send_error(c, "INPUT before CONSOLE");
     } else {
-        do_attach(c, &req.attach);
+        do_attach(c, &req.attach, req.type == XLC_CONSOLE);
     }
     flush(c);
 }
@@ -331,6 +420,8 @@ static void on_client(struct loop_fd *lf, uint32_t events)
 
     if (events & EPOLLOUT && !flush(c))
         return;
+    if (c->paused)
+        return;             /* see set_events() */
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
         on_request(c);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The control socket: live figures of every stream, and readers attached to
- * a stream (backlog, then the live bytes). Only peers of the daemon's own
+ * The control socket: live figures of every stream, readers attached to
+ * a stream (backlog, then the live bytes), and a console stream's one
+ * console writer (its INPUT goes to the input FIFO, input.c). Only peers of the daemon's own
  * uid are served (SO_PEERCRED). See docs/control.md.
  */
 #ifndef XENLOGD_CONTROL_H
@@ -22,5 +23,7 @@ const char *control_path(const struct control *c);
 /* For stream.c: bytes that just moved, and the end of the stream. */
 void readers_feed(struct stream *s, const char *buf, size_t n);
 void readers_end(struct stream *s);
+/* For input.c: the input FIFO took what waited; read the console again. */
+void control_console_resume(struct stream *s);
 
 #endif

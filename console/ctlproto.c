@@ -41,6 +41,24 @@ int xlc_parse_request(const void *msg, size_t len, struct xlc_request *req,
             return bad(why, "ATTACH: unknown flags");
         req->domid = req->attach.domid;
         break;
+    case XLC_CONSOLE:
+        if (h.len != sizeof(struct xlc_attach))
+            return bad(why, "CONSOLE: body must be 16 bytes");
+        memcpy(&req->attach, body, sizeof(req->attach));
+        if (req->attach.backlog > XLC_MAX_BACKLOG)
+            return bad(why, "CONSOLE: backlog too large");
+        if (req->attach.flags != XLC_FOLLOW)
+            return bad(why, "CONSOLE: flags must be follow");
+        req->domid = req->attach.domid;
+        break;
+    case XLC_INPUT:
+        if (h.len == 0)
+            return bad(why, "INPUT: empty");
+        if (h.len > XLC_MAX_INPUT)
+            return bad(why, "INPUT: more than 4096 bytes");
+        req->input = body;
+        req->input_len = h.len;
+        break;
     default:
         return bad(why, "unknown request");
     }

@@ -12,6 +12,7 @@
 
 #define XLC_MAX_MSG 65536u            /* header included */
 #define XLC_MAX_BACKLOG (1u << 20)
+#define XLC_MAX_INPUT 4096u           /* INPUT body; = PIPE_BUF: one atomic write */
 #define XLC_ALL 0xffffffffu
 #define XLC_SOCKET "xenlogd.sock"     /* in the run dir */
 
@@ -19,8 +20,12 @@ enum xlc_type {
     /* requests */
     XLC_LIST = 1,        /* body: u32 domid or XLC_ALL */
     XLC_ATTACH = 2,      /* body: struct xlc_attach */
+    XLC_CONSOLE = 3,     /* body: struct xlc_attach (with XLC_FOLLOW): attach
+                          * and become the stream's one console writer */
+    XLC_INPUT = 4,       /* after CONSOLE: 1..XLC_MAX_INPUT bytes for the
+                          * stream's input FIFO */
     /* replies */
-    XLC_OK = 0x80,       /* attach accepted; DATA follows */
+    XLC_OK = 0x80,       /* attach (or console) accepted; DATA follows */
     XLC_STREAM = 0x81,   /* body: struct xlc_stream_info, then file_len bytes */
     XLC_DATA = 0x82,     /* body: stream bytes */
     XLC_SKIPPED = 0x83,  /* body: u64 bytes this reader missed (too slow) */
@@ -45,20 +50,29 @@ struct xlc_attach {
 
 enum xlc_state { XLC_PENDING = 0, XLC_ERRORED = 1, XLC_READY = 2 };
 
+#define XLC_HAS_INPUT 1u       /* xlc_stream_info.console: a console stream */
+#define XLC_CONSOLE_ON 2u      /* ... and a console is attached */
+
 struct xlc_stream_info {
     uint32_t domid, id, state, copies;
     uint64_t limit, bytes_in, bytes_written, rotations, dropped, since_ms;
+    uint64_t input_bytes;      /* written to the input FIFO (console streams) */
+    uint32_t console;          /* XLC_HAS_INPUT | XLC_CONSOLE_ON */
     uint32_t readers;
     uint32_t file_len;
+    uint32_t pad;              /* 0 */
 };
 
 struct xlc_request {
     enum xlc_type type;
-    uint32_t domid;              /* LIST, ATTACH */
-    struct xlc_attach attach;    /* ATTACH */
+    uint32_t domid;              /* LIST, ATTACH, CONSOLE */
+    struct xlc_attach attach;    /* ATTACH, CONSOLE */
+    const unsigned char *input;  /* INPUT: the bytes, inside the message */
+    size_t input_len;            /* INPUT: 1..XLC_MAX_INPUT */
 };
 
-/* Checks one received message; 0 and *req filled, or -1 with a reason. */
+/* Checks one received message; 0 and *req filled, or -1 with a reason.
+ * Pure: no state, no allocation; req->input points into msg. */
 int xlc_parse_request(const void *msg, size_t len, struct xlc_request *req,
                       const char **why);
 

@@ -7,6 +7,7 @@ console_xenlogd_SOURCES = \
 	console/store.c console/store.h \
 	console/streams.c console/streams.h \
 	console/stream.c console/stream.h \
+	console/input.c console/input.h \
 	console/rotate.c console/rotate.h \
 	console/beneath.c console/beneath.h \
 	console/validate.c console/validate.h \

@@ -261,6 +261,7 @@ void spec_free(struct spec *sp)
     free(sp->file);
     free(sp->limit);
     free(sp->copies);
+    free(sp->input);
     memset(sp, 0, sizeof(*sp));
 }
 
@@ -302,6 +303,7 @@ int store_read_spec(struct store *st, unsigned domid, unsigned id, struct spec *
     sp->file = read_node(st, dir, "file", &err);
     sp->limit = read_node(st, dir, "limit", &err);
     sp->copies = read_node(st, dir, "copies", &err);
+    sp->input = read_node(st, dir, "input", &err);      /* optional */
     *state = read_node(st, dir, "state", &err);
     if (err) {
         spec_free(sp);

@@ -17,6 +17,7 @@
 
 #include "beneath.h"
 #include "control.h"
+#include "input.h"
 #include "log.h"
 #include "rotate.h"
 #include "stream.h"
@@ -49,12 +50,18 @@ const char *stream_open(struct stream *s, bool adopt, const char **node)
     why = fifo_open(d->run_dirfd, s->p.pipe_rel, d->uid, &fifo, &s->fifo_dev, &s->fifo_ino);
     if (why)
         return why;
+    *node = "input";
+    if ((why = input_open(s))) {
+        close(fifo);
+        return why;
+    }
     *node = "file";
     why = logdir_open(d->log_dirfd, s->p.file_dir, &dfd);
     if (!why)
         why = logfile_check(dfd, s->p.file_base, d->uid, &exists);
     if (why) {
         close(fifo);
+        input_close(s);
         if (dfd >= 0)
             close(dfd);
         return why;
@@ -68,6 +75,7 @@ const char *stream_open(struct stream *s, bool adopt, const char **node)
     }
     if (fd < 0) {
         close(fifo);
+        input_close(s);
         close(dfd);
         return strerror(-fd);
     }
@@ -341,6 +349,7 @@ void stream_retry(struct stream *s, uint64_t now)
 
 void stream_close(struct stream *s)
 {
+    input_close(s);
     if (s->lf.fd >= 0) {
         loop_del(s->d->loop, &s->lf);
         close(s->lf.fd);

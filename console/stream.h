@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * One log stream: FIFO -> file, with the size bound and rotation.
+ * One log stream: FIFO -> file, with the size bound and rotation; a console
+ * stream also has an input FIFO (input.c) and at most one console client.
  *
  *   PENDING --(all four nodes valid, FIFO and file open)--> ACTIVE
  *      |  \--(invalid, or set-up timeout)--> ERROR --(a node rewritten)--> PENDING
@@ -18,6 +19,7 @@
 #include "xenlogd.h"
 
 struct client;
+struct input;
 
 enum stream_state { STREAM_PENDING, STREAM_ERROR, STREAM_ACTIVE };
 
@@ -48,11 +50,14 @@ struct stream {
     struct stream_stats st;
     struct client *readers;   /* attached through the control socket */
     unsigned nreaders;
+    struct input *in;         /* the input FIFO of a console stream, or NULL */
+    struct client *console;   /* the one client whose INPUT goes there */
     struct stream *next;      /* hash chain in struct xld */
 };
 
-/* Opens FIFO and file for valid s->p; adopt: append, else rotate an old file.
- * On failure returns the reason and sets *node to "pipe" or "file". */
+/* Opens FIFO, input FIFO (if any) and file for valid s->p; adopt: append,
+ * else rotate an old file. On failure returns the reason and sets *node to
+ * "pipe", "input" or "file". */
 const char *stream_open(struct stream *s, bool adopt, const char **node);
 /* Moves what the FIFO holds into the file (bounded work per call). */
 void stream_pump(struct stream *s);

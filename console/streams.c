@@ -68,7 +68,8 @@ static bool str_eq(const char *a, const char *b)
 static bool spec_eq(const struct spec *a, const struct spec *b)
 {
     return str_eq(a->pipe, b->pipe) && str_eq(a->file, b->file) &&
-           str_eq(a->limit, b->limit) && str_eq(a->copies, b->copies);
+           str_eq(a->limit, b->limit) && str_eq(a->copies, b->copies) &&
+           str_eq(a->input, b->input);
 }
 
 static void fail(struct stream *s, const char *reason)
@@ -78,7 +79,7 @@ static void fail(struct stream *s, const char *reason)
     store_set_state(s->d->store, s->domid, s->id, "error", reason);
 }
 
-/* Another live stream on the same pipe or file? */
+/* Another live stream on the same pipe, input or file? */
 static const char *conflict(struct xld *d, const struct stream *s, char *buf, size_t len)
 {
     unsigned b;
@@ -88,8 +89,14 @@ static const char *conflict(struct xld *d, const struct stream *s, char *buf, si
         for (o = d->buckets[b]; o; o = o->next) {
             if (o == s || o->state != STREAM_ACTIVE)
                 continue;
-            if (strcmp(o->p.pipe_rel, s->p.pipe_rel) == 0) {
+            if (strcmp(o->p.pipe_rel, s->p.pipe_rel) == 0 ||
+                strcmp(o->p.input_rel, s->p.pipe_rel) == 0) {
                 snprintf(buf, len, "pipe: in use by stream %u/%u", o->domid, o->id);
+                return buf;
+            }
+            if (s->p.input_rel[0] && (strcmp(o->p.pipe_rel, s->p.input_rel) == 0 ||
+                                      strcmp(o->p.input_rel, s->p.input_rel) == 0)) {
+                snprintf(buf, len, "input: in use by stream %u/%u", o->domid, o->id);
                 return buf;
             }
             if (strcmp(o->p.file_dir, s->p.file_dir) == 0 &&
@@ -123,9 +130,10 @@ static void start(struct stream *s, bool adopt)
     s->state = STREAM_ACTIVE;
     switch (store_set_state(d->store, s->domid, s->id, "ready", NULL)) {
     case 1:
-        log_info("stream %u/%u: %s %s (limit %llu, copies %u)", s->domid, s->id,
+        log_info("stream %u/%u: %s %s (limit %llu, copies %u)%s%s", s->domid, s->id,
                  adopt ? "adopted" : "ready", s->spec.file,
-                 (unsigned long long)s->p.limit, s->p.copies);
+                 (unsigned long long)s->p.limit, s->p.copies,
+                 s->in ? ", input " : "", s->in ? s->spec.input : "");
         break;
     case 0:
         forget(d, s);   /* removed while we set it up */

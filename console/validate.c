@@ -91,6 +91,16 @@ bool spec_validate(const struct spec *sp, const char *run_dir, const char *log_d
         return fail(err, errlen, "pipe", why);
     snprintf(out->pipe_rel, sizeof(out->pipe_rel), "%s", rel);
 
+    out->input_rel[0] = '\0';
+    if (sp->input) {
+        /* Checked exactly like pipe; opened the same way (beneath.c). */
+        if ((why = path_beneath(run_dir, sp->input, &rel)))
+            return fail(err, errlen, "input", why);
+        if (strcmp(rel, out->pipe_rel) == 0)
+            return fail(err, errlen, "input", "same FIFO as pipe");
+        snprintf(out->input_rel, sizeof(out->input_rel), "%s", rel);
+    }
+
     if ((why = path_beneath(log_dir, sp->file, &rel)))
         return fail(err, errlen, "file", why);
     slash = strrchr(rel, '/');

@@ -16,17 +16,20 @@
 #define NAME_MAX_LEN 200
 #define ID_MAX 2147483647ULL
 
-/* The four nodes the toolstack writes; NULL where a node is missing. */
+/* The nodes the toolstack writes; NULL where a node is missing. The first
+ * four are required; input (a console stream's input FIFO) is optional. */
 struct spec {
     char *pipe;
     char *file;
     char *limit;
     char *copies;
+    char *input;
 };
 
 /* What a valid spec means, relative to the run and log dirs. */
 struct params {
     char pipe_rel[PATH_MAX];  /* beneath the run dir */
+    char input_rel[PATH_MAX]; /* beneath the run dir; "" if no input node */
     char file_dir[PATH_MAX];  /* beneath the log dir; "." for the log dir */
     char file_base[NAME_MAX_LEN + 1];
     uint64_t limit;
@@ -46,7 +49,7 @@ bool parse_id(const char *s, unsigned *out);
  */
 const char *path_beneath(const char *dir, const char *path, const char **rel);
 
-/* Validates all four nodes; on failure writes "node: reason" to err. */
+/* Validates the four nodes and input if present; on failure writes "node: reason" to err. */
 bool spec_validate(const struct spec *sp, const char *run_dir, const char *log_dir,
                    struct params *out, char *err, size_t errlen);
 

@@ -122,6 +122,13 @@ void glue_fifo_name(char *buf, size_t len, uint32_t domid, uint32_t id)
     snprintf(buf, len, "xenlog.%u.%u.fifo", (unsigned)domid, (unsigned)id);
 }
 
+void glue_console_name(char *buf, size_t len, uint32_t domid, uint32_t id,
+                       const char *suffix)
+{
+    snprintf(buf, len, "xenlog.%u.%u%s", (unsigned)domid, (unsigned)id,
+             suffix);
+}
+
 bool glue_parse_fifo_name(const char *name, uint32_t *domid, uint32_t *id)
 {
     char a[16], b[16];
@@ -136,7 +143,7 @@ bool glue_parse_fifo_name(const char *name, uint32_t *domid, uint32_t *id)
         return false;
     r = strchr(q + 1, '.');
     if (!r || r == q + 1 || (size_t)(r - q - 1) >= sizeof(b) ||
-        strcmp(r, ".fifo"))
+        (strcmp(r, ".fifo") && strcmp(r, ".in") && strcmp(r, ".out")))
         return false;
     memcpy(a, p, (size_t)(q - p));
     a[q - p] = 0;

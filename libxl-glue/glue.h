@@ -27,6 +27,8 @@ struct xenlog_stream {
     int fd;                         /* -1 once taken */
     bool made_logging, made_domdir, made_root; /* parents it created */
     char *pipe, *file;
+    char *input;                    /* console streams: the input FIFO */
+    char *console;                  /* console streams: PATH for QEMU */
 };
 
 /* Log at XTL_ERROR, remember the message as the last error, return rc.
@@ -47,7 +49,11 @@ void glue_cloexec_pipe(int fd);
 
 /* "xenlog.$DOMID.$ID.fifo" */
 void glue_fifo_name(char *buf, size_t len, uint32_t domid, uint32_t id);
-/* Parse a FIFO name made by glue_fifo_name(). */
+/* A console stream: "xenlog.$DOMID.$ID" and suffix ("", ".out", ".in"). */
+void glue_console_name(char *buf, size_t len, uint32_t domid, uint32_t id,
+                       const char *suffix);
+/* Parse a FIFO name made by glue_fifo_name() or glue_console_name() with
+ * ".out" or ".in". */
 bool glue_parse_fifo_name(const char *name, uint32_t *domid, uint32_t *id);
 
 /* Directory listing of a path, NULL with *n 0 if absent. */

@@ -131,15 +131,16 @@ static int remove_nodes(xenlog_ctx *ctx, const xenlog_stream *s)
     return glue_fail(ctx, XENLOG_E_STORE, EAGAIN, "cannot remove %s", sp);
 }
 
-/* Unlink path if it is a FIFO of ours called xenlog.$domid.$id.fifo. */
+/* Unlink path if it is a FIFO of ours called xenlog.$domid.$id.fifo (or,
+ * of a console stream, xenlog.$domid.$id.out or .in). */
 static void unlink_fifo(uint32_t domid, uint32_t id, const char *path)
 {
-    char want[64];
     struct stat st;
-    const char *base = strrchr(path, '/');
+    uint32_t d, i;
+    const char *base = path ? strrchr(path, '/') : NULL;
 
-    glue_fifo_name(want, sizeof(want), domid, id);
-    if (path[0] != '/' || !base || strcmp(base + 1, want))
+    if (!base || path[0] != '/' || !glue_parse_fifo_name(base + 1, &d, &i) ||
+        d != domid || i != id)
         return;
     if (lstat(path, &st) || !S_ISFIFO(st.st_mode) || st.st_uid != geteuid())
         return;
@@ -152,15 +153,39 @@ static void stream_destroy(xenlog_stream *s)
         close(s->fd);
     free(s->pipe);
     free(s->file);
+    free(s->input);
+    free(s->console);
     free(s);
+}
+
+/* A console stream's FIFOs: .out is made (exclusively) as the id's probe;
+ * then .in, exclusively too. 0, or -1 with errno (EEXIST: try the next id). */
+static int make_console_fifos(int dirfd, uint32_t domid, uint32_t id)
+{
+    char out[64], in[64];
+    int e;
+
+    glue_console_name(out, sizeof(out), domid, id, ".out");
+    glue_console_name(in, sizeof(in), domid, id, ".in");
+    if (mkfifoat(dirfd, out, 0600))
+        return -1;
+    /* xenlogd wants exactly 0600 whatever the umask; .out is fixed below. */
+    if (mkfifoat(dirfd, in, 0600) == 0 && fchmodat(dirfd, in, 0600, 0) == 0)
+        return 0;
+    e = errno;
+    if (e != EEXIST)
+        unlinkat(dirfd, in, 0);
+    unlinkat(dirfd, out, 0);
+    errno = e;
+    return -1;
 }
 
 /* Steps 2 and 3: FIFO and nodes.  On success s->id, s->fd, s->pipe are set
  * and the nodes are committed. */
 static int create_stream(xenlog_ctx *ctx, xenlog_stream *s, int dirfd,
-                         uint64_t limit, int copies)
+                         uint64_t limit, int copies, bool console)
 {
-    char lp[64], dp[64], fname[64], num[32], cnum[16];
+    char lp[64], dp[64], fname[64], iname[64], num[32], cnum[16];
 
     logging_path(lp, sizeof(lp), s->domid);
     domdir_path(dp, sizeof(dp), s->domid);
@@ -209,9 +234,18 @@ static int create_stream(xenlog_ctx *ctx, xenlog_stream *s, int dirfd,
         for (probes = 0; probes < MAX_ID_PROBES; probes++, id++) {
             if (id > XENLOG_MAX_ID)
                 break;
-            glue_fifo_name(fname, sizeof(fname), s->domid, (uint32_t)id);
-            if (mkfifoat(dirfd, fname, 0600) == 0)
-                break;
+            if (console) {
+                glue_console_name(fname, sizeof(fname), s->domid,
+                                  (uint32_t)id, ".out");
+                glue_console_name(iname, sizeof(iname), s->domid,
+                                  (uint32_t)id, ".in");
+                if (make_console_fifos(dirfd, s->domid, (uint32_t)id) == 0)
+                    break;
+            } else {
+                glue_fifo_name(fname, sizeof(fname), s->domid, (uint32_t)id);
+                if (mkfifoat(dirfd, fname, 0600) == 0)
+                    break;
+            }
             if (errno != EEXIST) {
                 e = errno;
                 xs_transaction_end(ctx->xsh, t, true);
@@ -239,6 +273,8 @@ static int create_stream(xenlog_ctx *ctx, xenlog_stream *s, int dirfd,
                 close(s->fd);
             s->fd = -1;
             unlinkat(dirfd, fname, 0);
+            if (console)
+                unlinkat(dirfd, iname, 0);
             xs_transaction_end(ctx->xsh, t, true);
             return glue_fail(ctx, XENLOG_E_FAIL, e, "cannot open FIFO %s/%s",
                              ctx->run_dir, fname);
@@ -246,8 +282,19 @@ static int create_stream(xenlog_ctx *ctx, xenlog_stream *s, int dirfd,
         free(s->pipe);
         if (asprintf(&s->pipe, "%s/%s", ctx->run_dir, fname) < 0)
             s->pipe = NULL;
+        free(s->input);
+        free(s->console);
+        s->input = s->console = NULL;
+        if (console && asprintf(&s->input, "%s/%s", ctx->run_dir, iname) < 0)
+            s->input = NULL;
+        if (console && s->pipe)     /* QEMU's pipe chardev adds .in/.out */
+            s->console = strndup(s->pipe, strlen(s->pipe) - strlen(".out"));
 
-        bool ok = s->pipe &&
+        /* input goes in the same transaction: xenlogd reads it with the
+         * other four (a later input node would be ignored). */
+        bool ok = s->pipe && (!console || (s->input && s->console)) &&
+            (!console || write_node(ctx, t, s->domid, s->id, "input",
+                                    s->input)) &&
             write_node(ctx, t, s->domid, s->id, "pipe", s->pipe) &&
             write_node(ctx, t, s->domid, s->id, "file", s->file) &&
             write_node(ctx, t, s->domid, s->id, "limit", num) &&
@@ -262,6 +309,8 @@ static int create_stream(xenlog_ctx *ctx, xenlog_stream *s, int dirfd,
         close(s->fd);
         s->fd = -1;
         unlinkat(dirfd, fname, 0);
+        if (console)
+            unlinkat(dirfd, iname, 0);
         if (!ok || e != EAGAIN)
             return glue_fail(ctx, s->pipe ? XENLOG_E_STORE : XENLOG_E_NOMEM,
                              e, "cannot write stream %u/%u",
@@ -339,8 +388,9 @@ out:
     return rc;
 }
 
-int xenlog_stream_open(xenlog_ctx *ctx, uint32_t domid, const char *name,
-                       uint64_t limit, int copies, xenlog_stream **stream_r)
+static int open_stream(xenlog_ctx *ctx, uint32_t domid, const char *name,
+                       uint64_t limit, int copies, bool console,
+                       xenlog_stream **stream_r)
 {
     int rc, dirfd;
     xenlog_stream *s;
@@ -384,7 +434,7 @@ int xenlog_stream_open(xenlog_ctx *ctx, uint32_t domid, const char *name,
         stream_destroy(s);
         return rc;
     }
-    rc = create_stream(ctx, s, dirfd, limit, copies);
+    rc = create_stream(ctx, s, dirfd, limit, copies, console);
     close(dirfd);
     if (rc) {
         stream_destroy(s);
@@ -399,14 +449,38 @@ int xenlog_stream_open(xenlog_ctx *ctx, uint32_t domid, const char *name,
         close(s->fd);
         s->fd = -1;
         unlink_fifo(s->domid, s->id, s->pipe);
+        unlink_fifo(s->domid, s->id, s->input);
         memcpy(ctx->errbuf, keep, sizeof(keep));
         stream_destroy(s);
         return rc;
     }
-    glue_log(ctx, XTL_DEBUG, -1, "stream %u/%u ready: %s -> %s",
-             (unsigned)s->domid, (unsigned)s->id, s->pipe, s->file);
+    glue_log(ctx, XTL_DEBUG, -1, "stream %u/%u ready: %s -> %s%s%s",
+             (unsigned)s->domid, (unsigned)s->id, s->pipe, s->file,
+             console ? ", input " : "", console ? s->input : "");
     *stream_r = s;
     return 0;
+}
+
+int xenlog_stream_open(xenlog_ctx *ctx, uint32_t domid, const char *name,
+                       uint64_t limit, int copies, xenlog_stream **stream_r)
+{
+    return open_stream(ctx, domid, name, limit, copies, false, stream_r);
+}
+
+int xenlog_console_open(xenlog_ctx *ctx, uint32_t domid, const char *name,
+                        uint64_t limit, int copies, xenlog_stream **stream_r)
+{
+    return open_stream(ctx, domid, name, limit, copies, true, stream_r);
+}
+
+const char *xenlog_stream_console_path(const xenlog_stream *s)
+{
+    return s->console;
+}
+
+const char *xenlog_stream_input(const xenlog_stream *s)
+{
+    return s->input;
 }
 
 uint32_t xenlog_stream_domid(const xenlog_stream *s) { return s->domid; }
@@ -433,6 +507,7 @@ int xenlog_stream_close(xenlog_ctx *ctx, xenlog_stream *s)
         s->fd = -1;
     }
     unlink_fifo(s->domid, s->id, s->pipe);
+    unlink_fifo(s->domid, s->id, s->input);
     stream_destroy(s);
     return rc;
 }
@@ -445,7 +520,7 @@ void xenlog_stream_free(xenlog_stream *s)
 
 int xenlog_close_id(xenlog_ctx *ctx, uint32_t domid, uint32_t id)
 {
-    char sp[96], pp[96];
+    char sp[96], pp[96], ip[96];
 
     ctx->errbuf[0] = 0;
     if (domid > XENLOG_MAX_ID || id > XENLOG_MAX_ID)
@@ -453,6 +528,7 @@ int xenlog_close_id(xenlog_ctx *ctx, uint32_t domid, uint32_t id)
                          (unsigned)domid, (unsigned)id);
     stream_path(sp, sizeof(sp), domid, id, NULL);
     stream_path(pp, sizeof(pp), domid, id, "pipe");
+    stream_path(ip, sizeof(ip), domid, id, "input");
     for (int attempt = 0; attempt < MAX_TXN_ATTEMPTS; attempt++) {
         unsigned n;
         bool absent;
@@ -469,20 +545,24 @@ int xenlog_close_id(xenlog_ctx *ctx, uint32_t domid, uint32_t id)
                              (unsigned)id);
         }
         char *pipe = glue_read(ctx, t, pp);
+        char *input = glue_read(ctx, t, ip);
         if (!xs_rm(ctx->xsh, t, sp)) {
             int e = errno;
             free(pipe);
+            free(input);
             xs_transaction_end(ctx->xsh, t, true);
             return glue_fail(ctx, XENLOG_E_STORE, e, "cannot remove %s", sp);
         }
         if (xs_transaction_end(ctx->xsh, t, false)) {
-            if (pipe)
-                unlink_fifo(domid, id, pipe);
+            unlink_fifo(domid, id, pipe);
+            unlink_fifo(domid, id, input);
             free(pipe);
+            free(input);
             return 0;
         }
         int e = errno;
         free(pipe);
+        free(input);
         if (e != EAGAIN)
             return glue_fail(ctx, XENLOG_E_STORE, e, "cannot remove %s", sp);
     }
@@ -520,18 +600,22 @@ int xenlog_domain_cleanup(xenlog_ctx *ctx, uint32_t domid)
                 break;
             return glue_fail(ctx, XENLOG_E_STORE, e, "cannot list %s", lp);
         }
-        pipes = calloc(n ? n : 1, sizeof(*pipes));
-        ids = calloc(n ? n : 1, sizeof(*ids));
+        /* pipe and, of a console stream, input: two FIFOs a stream */
+        pipes = calloc(n ? 2 * n : 1, sizeof(*pipes));
+        ids = calloc(n ? 2 * n : 1, sizeof(*ids));
         npipes = 0;
         for (unsigned i = 0; pipes && ids && i < n; i++) {
+            static const char *const leaves[] = { "pipe", "input" };
             uint64_t id;
             if (!glue_parse_u64(d[i], XENLOG_MAX_ID, &id))
                 continue;
-            snprintf(pp, sizeof(pp), "%s/%s/pipe", lp, d[i]);
-            char *v = glue_read(ctx, t, pp);
-            if (v) {
-                ids[npipes] = (uint32_t)id;
-                pipes[npipes++] = v;
+            for (unsigned k = 0; k < 2; k++) {
+                snprintf(pp, sizeof(pp), "%s/%s/%s", lp, d[i], leaves[k]);
+                char *v = glue_read(ctx, t, pp);
+                if (v) {
+                    ids[npipes] = (uint32_t)id;
+                    pipes[npipes++] = v;
+                }
             }
         }
         free(d);
@@ -597,20 +681,23 @@ int glue_gc_dir(xenlog_ctx *ctx, const char *run_dir, int64_t domid,
         if (now - changed < (time_t)min_age)
             continue;   /* may be a stream being opened right now */
 
-        stream_path(pp, sizeof(pp), fd_domid, id, "pipe");
-        char *v = glue_read(ctx, XBT_NULL, pp);
-        if (!v && errno != ENOENT)
-            continue;   /* cannot tell: keep it */
+        /* Live while its stream names it, as pipe or as input. */
         char *full = NULL;
         bool live = false;
-        if (v) {
-            if (asprintf(&full, "%s/%s", run_dir, de->d_name) < 0)
-                live = true;    /* cannot tell */
-            else
-                live = !strcmp(v, full);
+        if (asprintf(&full, "%s/%s", run_dir, de->d_name) < 0) {
+            full = NULL;
+            live = true;        /* cannot tell */
+        }
+        for (unsigned k = 0; !live && k < 2; k++) {
+            stream_path(pp, sizeof(pp), fd_domid, id, k ? "input" : "pipe");
+            char *v = glue_read(ctx, XBT_NULL, pp);
+            if (!v && errno != ENOENT)
+                live = true;    /* cannot tell: keep it */
+            else if (v && !strcmp(v, full))
+                live = true;
+            free(v);
         }
         free(full);
-        free(v);
         if (live)
             continue;
         if (unlinkat(dirfd(d), de->d_name, 0) == 0) {

@@ -155,6 +155,29 @@ typedef struct xenlog_stream xenlog_stream;
 int xenlog_stream_open(xenlog_ctx *ctx, uint32_t domid, const char *name,
                        uint64_t limit, int copies, xenlog_stream **stream_r);
 
+/*
+ * Open a console stream: a stream as above whose component also takes
+ * input, for an interactive serial console that is logged at the same time
+ * (`xenlog console`, docs/control.md).  It creates two FIFOs, 0600,
+ * exclusively: $RUN_DIR/xenlog.$DOMID.$ID.out (the component's output; the
+ * `pipe` node) and $RUN_DIR/xenlog.$DOMID.$ID.in (its input; the `input`
+ * node, written in the same transaction as the others).
+ *
+ * Hand QEMU xenlog_stream_console_path(s), $RUN_DIR/xenlog.$DOMID.$ID: its
+ * pipe chardev opens PATH.in and PATH.out itself, both O_RDWR:
+ *     -serial pipe:PATH     or     -chardev pipe,id=ser0,path=PATH
+ * The stream's own descriptor (xenlog_stream_fd) is the .out FIFO opened
+ * O_RDWR|O_CLOEXEC, as for any stream; the caller may close it.
+ * Closing the stream (xenlog_stream_close, xenlog_close_id, ...) unlinks
+ * both FIFOs.  Arguments, errors and clean-up as xenlog_stream_open().
+ */
+int xenlog_console_open(xenlog_ctx *ctx, uint32_t domid, const char *name,
+                        uint64_t limit, int copies, xenlog_stream **stream_r);
+/* PATH for QEMU's pipe chardev; NULL for a stream without input. */
+const char *xenlog_stream_console_path(const xenlog_stream *s);
+/* The input FIFO ($RUN_DIR/xenlog.$DOMID.$ID.in); NULL without input. */
+const char *xenlog_stream_input(const xenlog_stream *s);
+
 uint32_t xenlog_stream_domid(const xenlog_stream *s);
 uint32_t xenlog_stream_id(const xenlog_stream *s);
 const char *xenlog_stream_pipe(const xenlog_stream *s);   /* FIFO path */
@@ -192,8 +215,9 @@ int xenlog_close_id(xenlog_ctx *ctx, uint32_t domid, uint32_t id);
 int xenlog_domain_cleanup(xenlog_ctx *ctx, uint32_t domid);
 
 /*
- * Unlink stale FIFOs: every $RUN_DIR/xenlog.$DOMID.$ID.fifo whose stream
- * /libxl/$DOMID/logging/$ID no longer names it, and which is older than
+ * Unlink stale FIFOs: every $RUN_DIR/xenlog.$DOMID.$ID.fifo (and .in, .out
+ * of console streams) whose stream /libxl/$DOMID/logging/$ID no longer
+ * names it (as pipe or input), and which is older than
  * XENLOG_GC_MIN_AGE seconds (a younger one may belong to a stream being
  * opened right now).  Stock libxl removes /libxl/$DOMID when it destroys a
  * domain but knows nothing of FIFOs; this reclaims them.  domid < 0: all

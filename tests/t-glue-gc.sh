@@ -15,8 +15,13 @@ say "streams of domains 5, 6 and 7; 5 and 7 are destroyed (libxl removes /libxl/
 for s in "5 a" "5 b" "6 c" "7 d" "7 e"; do
     "$GC" --keep open $s >/dev/null 2>>"$T/gc.err" || fail "open $s"
 done
+# Console streams (two FIFOs each, .out and .in): 8 is destroyed, 9 lives.
+"$XENLOG" serial 8 con-a >/dev/null || fail "serial 8"
+"$XENLOG" serial 9 con-b >/dev/null || fail "serial 9"
 xenstore-rm /libxl/5
 xenstore-rm /libxl/7
+xenstore-rm /libxl/8
+retry 10 grep -q "stream 8/1: finished" "$T/xenlogd.log" || fail "8/1 not finished"
 retry 10 grep -q "stream 5/2: finished" "$T/xenlogd.log" || fail "5/2 not finished"
 retry 10 grep -q "stream 7/2: finished" "$T/xenlogd.log" || fail "7/2 not finished"
 echo "   FIFOs: $(fifos)"
@@ -42,11 +47,13 @@ say "xenlog gc DOMID only looks at that domain"
 out=$("$XENLOG" gc 6) || fail "$out"
 [ "$out" = "0 stale FIFOs removed" ] || fail "gc 6: $out"
 
-say "xenlog gc unlinks every stale FIFO and keeps the live ones"
+say "xenlog gc unlinks every stale FIFO (both of a console stream) and keeps the live ones"
 out=$("$XENLOG" gc) || fail "$out"
 echo "   $out; FIFOs: $(fifos)"
-[ "$out" = "2 stale FIFOs removed" ] || fail "gc: $out"
-[ "$(fifos)" = "xenlog.6.1.fifo xenlog.7.1.fifo " ] || fail "left: $(fifos)"
+[ "$out" = "4 stale FIFOs removed" ] || fail "gc: $out"
+[ "$(fifos)" = "xenlog.6.1.fifo xenlog.7.1.fifo xenlog.9.1.in xenlog.9.1.out " ] ||
+    fail "left: $(fifos)"
+[ "$(xenstore-read /libxl/9/logging/1/state)" = ready ] || fail "9/1 disturbed"
 [ "$(xenstore-read /libxl/6/logging/1/state)" = ready ] || fail "6/1 disturbed"
 
 say "a FIFO whose node names another path is stale too"
@@ -54,5 +61,8 @@ xenstore-write /libxl/6/logging/1/pipe "$RUN/elsewhere.fifo"
 sleep 0.2
 out=$("$XENLOG" gc 6) || fail "$out"
 [ "$out" = "1 stale FIFO removed" ] || fail "gc 6: $out"
+say "xenlog cleanup of a domain with a console stream unlinks both its FIFOs"
+"$XENLOG" cleanup 9 || fail "cleanup 9"
+[ ! -e "$RUN/xenlog.9.1.in" ] && [ ! -e "$RUN/xenlog.9.1.out" ] || fail "left: $(fifos)"
 xld_stop
 echo ok

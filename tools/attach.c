@@ -34,7 +34,7 @@ const char usage_attach[] =
 "If the reader is too slow, xenlogd skips ahead and xenlog says how many\n"
 "bytes were skipped; the writer and the log files are never slowed.\n";
 
-static bool all_digits(const char *s)
+bool ctl_all_digits(const char *s)
 {
     if (!*s)
         return false;
@@ -64,7 +64,7 @@ static void match_name(const struct xlc_stream_info *in, const char *file, void 
     }
 }
 
-static int write_all(const char *p, size_t len)
+int ctl_write_all(const char *p, size_t len)
 {
     while (len) {
         ssize_t n = write(1, p, len);
@@ -79,14 +79,13 @@ static int write_all(const char *p, size_t len)
     return 0;
 }
 
-/* The last `lines` lines of buf (all of it if lines == 0). */
-static int print_backlog(const char *buf, size_t len, unsigned long lines)
+int ctl_print_backlog(const char *buf, size_t len, unsigned long lines)
 {
     size_t start = len;
     unsigned long seen = 0;
 
     if (lines == 0)
-        return write_all(buf, len);
+        return ctl_write_all(buf, len);
     if (start && buf[start - 1] == '\n')
         start--;                /* the last line's own newline */
     while (start > 0) {
@@ -94,10 +93,29 @@ static int print_backlog(const char *buf, size_t len, unsigned long lines)
             break;
         start--;
     }
-    return write_all(buf + start, len - start);
+    return ctl_write_all(buf + start, len - start);
 }
 
-static unsigned long screen_lines(void)
+int ctl_stream_id(const char *run_dir, uint32_t domid, const char *arg, uint32_t *id)
+{
+    struct match m = { .name = arg };
+
+    if (ctl_all_digits(arg)) {
+        *id = (uint32_t)strtoul(arg, NULL, 10);
+        return 0;
+    }
+    if (ctl_list(run_dir, domid, match_name, &m) < 0)
+        return -1;
+    if (m.count != 1) {
+        fprintf(stderr, "xenlog: %s streams of domain %u match '%s'\n",
+                m.count ? "several" : "no", domid, m.name);
+        return -1;
+    }
+    *id = m.id;
+    return 0;
+}
+
+unsigned long ctl_screen_lines(void)
 {
     struct winsize ws;
 
@@ -117,7 +135,7 @@ int cmd_attach(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     struct xlc_attach a = { .flags = XLC_FOLLOW };
-    unsigned long lines = screen_lines(), bytes = 0;
+    unsigned long lines = ctl_screen_lines(), bytes = 0;
     const char *run_dir = NULL;
     char *buf, *backlog = NULL, *end;
     size_t blen = 0;
@@ -131,7 +149,7 @@ int cmd_attach(int argc, char **argv)
         switch (c) {
         case 'n':
             lines = strtoul(optarg, &end, 10);
-            if (*end || !all_digits(optarg)) {
+            if (*end || !ctl_all_digits(optarg)) {
                 fprintf(stderr, "xenlog: --lines: not a number\n");
                 return EXIT_USAGE;
             }
@@ -139,7 +157,7 @@ int cmd_attach(int argc, char **argv)
             break;
         case 'c':
             bytes = strtoul(optarg, &end, 10);
-            if (*end || !all_digits(optarg) || bytes > XLC_MAX_BACKLOG) {
+            if (*end || !ctl_all_digits(optarg) || bytes > XLC_MAX_BACKLOG) {
                 fprintf(stderr, "xenlog: --bytes: 0 to %u\n", XLC_MAX_BACKLOG);
                 return EXIT_USAGE;
             }
@@ -151,25 +169,13 @@ int cmd_attach(int argc, char **argv)
         default: fputs(usage_attach, stderr); return EXIT_USAGE;
         }
     }
-    if (argc - optind != 2 || !all_digits(argv[optind])) {
+    if (argc - optind != 2 || !ctl_all_digits(argv[optind])) {
         fputs(usage_attach, stderr);
         return EXIT_USAGE;
     }
     a.domid = (uint32_t)strtoul(argv[optind], NULL, 10);
-    if (all_digits(argv[optind + 1])) {
-        a.id = (uint32_t)strtoul(argv[optind + 1], NULL, 10);
-    } else {
-        struct match m = { .name = argv[optind + 1] };
-
-        if (ctl_list(run_dir, a.domid, match_name, &m) < 0)
-            return EXIT_FAIL;
-        if (m.count != 1) {
-            fprintf(stderr, "xenlog: %s streams of domain %u match '%s'\n",
-                    m.count ? "several" : "no", a.domid, m.name);
-            return EXIT_FAIL;
-        }
-        a.id = m.id;
-    }
+    if (ctl_stream_id(run_dir, a.domid, argv[optind + 1], &a.id) < 0)
+        return EXIT_FAIL;
     a.backlog = lines ? (uint32_t)(lines * 512 < XLC_MAX_BACKLOG ? lines * 512 : XLC_MAX_BACKLOG)
                       : (uint32_t)bytes;
     buf = malloc(XLC_MAX_MSG);
@@ -183,7 +189,7 @@ int cmd_attach(int argc, char **argv)
             break;
         case XLC_DATA:
             if (live) {
-                if (write_all(buf, (size_t)n) < 0)
+                if (ctl_write_all(buf, (size_t)n) < 0)
                     goto out;
             } else if (blen + (size_t)n <= XLC_MAX_BACKLOG) {
                 memcpy(backlog + blen, buf, (size_t)n);
@@ -191,7 +197,7 @@ int cmd_attach(int argc, char **argv)
             }
             break;
         case XLC_LIVE:
-            if (print_backlog(backlog, blen, lines) < 0)
+            if (ctl_print_backlog(backlog, blen, lines) < 0)
                 goto out;
             live = true;
             break;
@@ -204,7 +210,7 @@ int cmd_attach(int argc, char **argv)
             break;
         }
         case XLC_END:
-            if (!live && print_backlog(backlog, blen, lines) < 0)
+            if (!live && ctl_print_backlog(backlog, blen, lines) < 0)
                 goto out;
             if (a.flags & XLC_FOLLOW)
                 fprintf(stderr, "xenlog: stream %u/%u ended\n", a.domid, a.id);

@@ -3,6 +3,7 @@
 #ifndef XENLOG_CTLCLIENT_H
 #define XENLOG_CTLCLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,10 +22,21 @@ int ctl_send(int fd, uint16_t type, const void *body, size_t len);
  * (error or end of connection). */
 long ctl_recv(int fd, struct xlc_hdr *h, void *buf);
 
-/* xenlog attach / xenlog stats (tools/attach.c, tools/stats.c). */
+/* xenlog attach / console / stats (tools/attach.c, console.c, stats.c). */
 int cmd_attach(int argc, char **argv);
+int cmd_console(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
-extern const char usage_attach[], usage_stats[];
+extern const char usage_attach[], usage_console[], usage_stats[];
+
+/* Helpers of attach.c that console.c shares. */
+bool ctl_all_digits(const char *s);
+int ctl_write_all(const char *p, size_t len);           /* to stdout */
+/* The last `lines` lines of buf (all of it if lines == 0) to stdout. */
+int ctl_print_backlog(const char *buf, size_t len, unsigned long lines);
+unsigned long ctl_screen_lines(void);
+/* ID|NAME of a stream of domid: a number, or the one stream whose file is
+ * NAME or starts with NAME- or NAME. (message on stderr if none). */
+int ctl_stream_id(const char *run_dir, uint32_t domid, const char *arg, uint32_t *id);
 
 /* Every stream (of domid, or XLC_ALL): calls fn for each; 0 or -1. */
 typedef void ctl_stream_fn(const struct xlc_stream_info *in, const char *file, void *arg);

@@ -13,7 +13,9 @@ const char usage_stats[] =
 "Live figures of every stream (or of DOMID's) from xenlogd: state, bytes\n"
 "read from the FIFO, bytes written to the files, rotations, bytes dropped\n"
 "because the file could not be written, readers attached, and since when\n"
-"(Unix time in ms). --json prints one JSON array; --prometheus prints the\n"
+"(Unix time in ms); for a console stream (--json, --prometheus) also the\n"
+"bytes written to its input FIFO and whether a console is attached.\n"
+"--json prints one JSON array; --prometheus prints the\n"
 "text exposition format, for node_exporter's textfile collector.\n";
 
 enum fmt { TEXT, JSON, PROM };
@@ -71,10 +73,15 @@ static void one(const struct xlc_stream_info *in, const char *file, void *arg)
         quoted(file);
         printf(", \"limit\": %llu, \"copies\": %u, \"bytes_in\": %llu, \"bytes_written\": %llu"
                ", \"rotations\": %llu, \"dropped_bytes\": %llu, \"readers\": %u"
-               ", \"since_ms\": %llu}", (unsigned long long)in->limit, in->copies,
+               ", \"since_ms\": %llu", (unsigned long long)in->limit, in->copies,
                (unsigned long long)in->bytes_in, (unsigned long long)in->bytes_written,
                (unsigned long long)in->rotations, (unsigned long long)in->dropped,
                in->readers, (unsigned long long)in->since_ms);
+        if (in->console & XLC_HAS_INPUT)
+            printf(", \"console\": %s, \"input_bytes\": %llu",
+                   in->console & XLC_CONSOLE_ON ? "true" : "false",
+                   (unsigned long long)in->input_bytes);
+        putchar('}');
         break;
     case PROM:
         for (i = 0; i < 4; i++) {
@@ -87,6 +94,12 @@ static void one(const struct xlc_stream_info *in, const char *file, void *arg)
                in->readers);
         printf("xenlogd_stream_ready{domid=\"%u\",id=\"%u\"} %d\n", in->domid, in->id,
                in->state == XLC_READY);
+        if (in->console & XLC_HAS_INPUT) {
+            printf("xenlogd_stream_input_bytes_total{domid=\"%u\",id=\"%u\"} %llu\n",
+                   in->domid, in->id, (unsigned long long)in->input_bytes);
+            printf("xenlogd_stream_console{domid=\"%u\",id=\"%u\"} %d\n", in->domid,
+                   in->id, !!(in->console & XLC_CONSOLE_ON));
+        }
         break;
     }
     o->n++;

@@ -33,12 +33,18 @@ static const char usage_main[] =
 "Commands:\n"
 "  run DOMAIN NAME [--limit N] [--copies N] [--timeout MS] -- CMD [ARG...]\n"
 "                   run CMD with stdout and stderr in a new stream\n"
+"  serial DOMAIN NAME [--limit N] [--copies N] [--timeout MS]\n"
+"                   open a console stream (output logged, input from\n"
+"                   `xenlog console`); prints its id and the PATH for\n"
+"                   QEMU's -serial pipe:PATH\n"
 "  list [DOMAIN]    list streams: state, limit, copies, file\n"
 "  close DOMAIN ID  finish one stream (remove its nodes, unlink its FIFO)\n"
 "  cleanup DOMAIN   finish every stream of a domain\n"
 "  gc [DOMAIN]      unlink FIFOs of streams that no longer exist\n"
 "  attach DOMID ID|NAME [--lines N|--bytes N] [--no-follow]\n"
 "                   print the end of a stream's log, then follow it live\n"
+"  console DOMID ID|NAME [--lines N|--bytes N] [--idle MS]\n"
+"                   interactive console on a console stream (Ctrl-] leaves)\n"
 "  stats [--json|--prometheus] [DOMID]\n"
 "                   live figures of every stream, from xenlogd\n"
 "  help [COMMAND]   this text, or the help of one command\n"
@@ -69,6 +75,22 @@ static const char usage_run[] =
 "Exits 125 if the stream cannot be opened, 126 if CMD cannot be run,\n"
 "127 if CMD is not found.\n";
 
+static const char usage_serial[] =
+"Usage: xenlog serial DOMAIN NAME [--limit N] [--copies N] [--timeout MS]\n"
+"\n"
+"Open a console stream for DOMAIN writing to LOG_DIR/NAME.log (or to NAME if\n"
+"it is an absolute path): two FIFOs, RUN_DIR/xenlog.DOMID.ID.out (what the\n"
+"component writes; logged) and RUN_DIR/xenlog.DOMID.ID.in (what it reads;\n"
+"fed by `xenlog console`).  Prints one line, \"ID PATH\", and exits; the\n"
+"stream lives on.  Give QEMU `-serial pipe:PATH` (or `-chardev\n"
+"pipe,id=ID,path=PATH`): it opens PATH.in and PATH.out itself.  Finish the\n"
+"stream with `xenlog close DOMAIN ID` (that unlinks both FIFOs).\n"
+"\n"
+"  --limit N     bytes per file, 1024..1T, suffix K, M, G or T\n"
+"                (default 2M)\n"
+"  --copies N    old files kept, 0..99 (default 4)\n"
+"  --timeout MS  wait at most MS milliseconds for xenlogd (default 5000)\n";
+
 static const char usage_list[] =
 "Usage: xenlog list [DOMAIN]\n"
 "\n"
@@ -82,7 +104,8 @@ static const char usage_close[] =
 "Usage: xenlog close DOMAIN ID\n"
 "\n"
 "Finish stream ID of DOMAIN: remove /libxl/DOMID/logging/ID (xenlogd drains\n"
-"the FIFO into the file and closes it) and unlink the FIFO.\n";
+"the FIFO into the file and closes it) and unlink the FIFO (both FIFOs of a\n"
+"console stream).\n";
 
 static const char usage_cleanup[] =
 "Usage: xenlog cleanup DOMAIN\n"
@@ -383,6 +406,72 @@ static int cmd_run(int argc, char **argv)
     return rc;
 }
 
+/* ---- serial ------------------------------------------------------------- */
+
+static int cmd_serial(int argc, char **argv)
+{
+    enum { O_LIMIT = 256, O_COPIES, O_TIMEOUT };
+    static const struct option opts[] = {
+        { "run-dir", required_argument, NULL, 'r' },
+        { "log-dir", required_argument, NULL, 'l' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { "limit", required_argument, NULL, O_LIMIT },
+        { "copies", required_argument, NULL, O_COPIES },
+        { "timeout", required_argument, NULL, O_TIMEOUT },
+        { NULL, 0, NULL, 0 },
+    };
+    uint64_t limit = 0, v, timeout = 0;
+    int copies = -1, c;
+
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+        switch (c) {
+        case O_LIMIT:
+            if (!parse_size(optarg, &limit) || limit < XENLOG_MIN_LIMIT ||
+                limit > XENLOG_MAX_LIMIT)
+                usage_error(usage_serial, "bad --limit '%s' (1024..1T)", optarg);
+            break;
+        case O_COPIES:
+            if (!parse_u64(optarg, XENLOG_MAX_COPIES, &v))
+                usage_error(usage_serial, "bad --copies '%s' (0..99)", optarg);
+            copies = (int)v;
+            break;
+        case O_TIMEOUT:
+            if (!parse_u64(optarg, 86400000, &timeout) || !timeout)
+                usage_error(usage_serial, "bad --timeout '%s'", optarg);
+            break;
+        default:
+            common_option(c, usage_serial);
+        }
+    }
+    if (argc - optind != 2)
+        usage_error(usage_serial, "serial needs DOMAIN and NAME");
+
+    xenlog_ctx *ctx = open_ctx();
+    if (!ctx)
+        return EXIT_FAILURE;
+    uint32_t domid;
+    xenlog_stream *s;
+    if (resolve_domain(ctx, argv[optind], &domid)) {
+        close_ctx(ctx);
+        return EXIT_FAILURE;
+    }
+    xenlog_ctx_set_timeout(ctx, (unsigned)timeout);
+    if (xenlog_console_open(ctx, domid, argv[optind + 1], limit, copies, &s)) {
+        close_ctx(ctx);
+        return EXIT_FAILURE;
+    }
+    printf("%u %s\n", (unsigned)xenlog_stream_id(s), xenlog_stream_console_path(s));
+    int rc = fflush(stdout) ? EXIT_FAILURE : EXIT_SUCCESS;
+    if (rc)
+        xenlog_stream_close(ctx, s);    /* nobody learnt of it */
+    else
+        xenlog_stream_free(s);          /* the stream lives on */
+    close_ctx(ctx);
+    return rc;
+}
+
 /* ---- list, close, cleanup, gc ------------------------------------------- */
 
 static int operands(int argc, char **argv, const char *usage, int min,
@@ -574,6 +663,12 @@ static int cmd_attach_g(int argc, char **argv)
     return cmd_attach(argc, argv);
 }
 
+static int cmd_console_g(int argc, char **argv)
+{
+    ctl_set_run_dir(opt_run_dir);
+    return cmd_console(argc, argv);
+}
+
 static int cmd_stats_g(int argc, char **argv)
 {
     ctl_set_run_dir(opt_run_dir);
@@ -582,11 +677,13 @@ static int cmd_stats_g(int argc, char **argv)
 
 static const struct command commands[] = {
     { "run", cmd_run, usage_run },
+    { "serial", cmd_serial, usage_serial },
     { "list", cmd_list, usage_list },
     { "close", cmd_close, usage_close },
     { "cleanup", cmd_cleanup, usage_cleanup },
     { "gc", cmd_gc, usage_gc },
     { "attach", cmd_attach_g, usage_attach },
+    { "console", cmd_console_g, usage_console },
     { "stats", cmd_stats_g, usage_stats },
     { "help", cmd_help, usage_main },
 };

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * libFuzzer target: validation of a stream's four nodes. The input is split
- * at NUL bytes into pipe, file, limit, copies. Whatever it accepts must be
+ * libFuzzer target: validation of a stream's nodes. The input is split
+ * at NUL bytes into pipe, file, limit, copies and, if there is a fifth part,
+ * input (a console stream's input FIFO). Whatever it accepts must be
  * beneath its directory with no "." or ".." component.
  */
 #include <stdint.h>
@@ -32,7 +33,7 @@ static void check_rel(const char *rel)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *buf = malloc(size + 4), *parts[4], *p;
+    char *buf = malloc(size + 5), *parts[5], *p;
     struct spec sp;
     struct params *pr = malloc(sizeof(*pr));
     char err[256];
@@ -41,22 +42,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!buf || !pr)
         goto out;
     memcpy(buf, data, size);
-    memset(buf + size, 0, 4);
-    for (i = 0, p = buf; i < 4; i++) {
+    memset(buf + size, 0, 5);
+    for (i = 0, p = buf; i < 5; i++) {
         parts[i] = p;
         p += strlen(p) + 1;
-        if (p > buf + size + 3)
-            p = buf + size + 3;
+        if (p > buf + size + 4)
+            p = buf + size + 4;
     }
     sp.pipe = parts[0];
     sp.file = parts[1];
     sp.limit = parts[2];
     sp.copies = parts[3];
+    sp.input = parts[4] < buf + size ? parts[4] : NULL;   /* absent unless there */
     if (spec_validate(&sp, RUN, LOG, pr, err, sizeof(err))) {
         check_rel(pr->pipe_rel);
         if (strcmp(pr->file_dir, ".") != 0)
             check_rel(pr->file_dir);
         check_rel(pr->file_base);
+        if (sp.input) {
+            check_rel(pr->input_rel);
+            if (strncmp(sp.input, RUN "/", sizeof(RUN)) != 0 ||
+                strcmp(pr->input_rel, pr->pipe_rel) == 0)
+                __builtin_trap();
+        } else if (pr->input_rel[0]) {
+            __builtin_trap();
+        }
         if (pr->limit < LIMIT_MIN || pr->limit > LIMIT_MAX || pr->copies > COPIES_MAX)
             __builtin_trap();
         if (strncmp(sp.pipe, RUN "/", sizeof(RUN)) != 0 ||

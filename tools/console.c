@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xenlog console: an interactive console on a console stream. Like attach
+ * (backlog, then live output, shared with every other reader and logged by
+ * xenlogd as always), and what is typed goes to the component's input
+ * (INPUT messages; xenlogd writes them to the stream's input FIFO).
+ *
+ * On a terminal: raw mode, restored on every way out; Ctrl-] leaves.
+ * Otherwise stdin is forwarded as it is (every byte) and, at its end, the
+ * command leaves once the output has been quiet for --idle milliseconds.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctlclient.h"
+
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+#define ESCAPE 0x1d             /* Ctrl-] */
+#define DEFAULT_LINES 10
+#define DEFAULT_IDLE_MS 1000
+
+const char usage_console[] =
+"Usage: xenlog console [--lines N | --bytes N] [--idle MS] DOMID ID|NAME\n"
+"\n"
+"Interactive console on a console stream (one made by `xenlog serial` or\n"
+"xenlog_console_open()): print the end of its log and then its live output,\n"
+"and send what is typed to the component's input (e.g. a guest's serial\n"
+"port). xenlogd still logs everything, and `xenlog attach` readers still see\n"
+"it. One console per stream at a time: another gets \"console busy\".\n"
+"\n"
+"On a terminal the terminal is put in raw mode (restored on exit) and\n"
+"Ctrl-] leaves. When stdin is not a terminal every byte of it is sent,\n"
+"and at its end xenlog waits until no output came for MS milliseconds.\n"
+"\n"
+"  --lines N     backlog of N lines (default 10)\n"
+"  --bytes N     backlog of N bytes (at most 1 MiB)\n"
+"  --idle MS     stdin not a terminal: after its end, leave once the output\n"
+"                was quiet for MS ms (default 1000)\n"
+"  --run-dir DIR xenlogd's run dir (default: what it advertises)\n"
+"\n"
+"Exits 0 on Ctrl-], at the end of input, or at the end of the stream; 1 if\n"
+"xenlogd refuses (no such stream, no input, console busy) or goes away.\n";
+
+static volatile sig_atomic_t got_signal;
+static struct termios saved_tty;
+static bool raw_tty;
+
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
+
+static void restore_tty(void)
+{
+    if (raw_tty) {
+        tcsetattr(0, TCSAFLUSH, &saved_tty);
+        raw_tty = false;
+    }
+}
+
+static int enter_raw(void)
+{
+    struct termios t;
+
+    if (tcgetattr(0, &saved_tty) < 0)
+        return -1;
+    t = saved_tty;
+    cfmakeraw(&t);
+    if (tcsetattr(0, TCSAFLUSH, &t) < 0)
+        return -1;
+    raw_tty = true;
+    return 0;
+}
+
+/* A message for the user; in raw mode lines need a carriage return. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("xenlog: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs(raw_tty ? "\r\n" : "\n", stderr);
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+struct console {
+    int sock;
+    uint32_t domid, id;
+    unsigned long lines;
+    char *buf;                  /* one received message */
+    char *backlog;
+    size_t blen;
+    bool accepted, live;
+    char out[sizeof(struct xlc_hdr) + XLC_MAX_INPUT];   /* one INPUT to send */
+    size_t outlen;
+    uint64_t last_output;
+};
+
+/* Sends the pending INPUT if the socket takes it; -1 if xenlogd is gone.
+ * While xenlogd's input FIFO is full it stops reading us: send blocks
+ * (EAGAIN) and stdin is not read meanwhile (backpressure). */
+static int send_input(struct console *c)
+{
+    ssize_t n;
+
+    if (!c->outlen)
+        return 0;
+    n = send(c->sock, c->out, c->outlen, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n < 0)
+        return errno == EAGAIN || errno == EINTR ? 0 : -1;
+    c->outlen = 0;
+    return 0;
+}
+
+static void queue_input(struct console *c, const char *p, size_t len)
+{
+    struct xlc_hdr h = { .type = XLC_INPUT, .len = (uint32_t)len };
+
+    memcpy(c->out, &h, sizeof(h));
+    memcpy(c->out + sizeof(h), p, len);
+    c->outlen = sizeof(h) + len;
+}
+
+/* One message from xenlogd: 1 go on, 0 the stream ended, -1 failure. */
+static int on_message(struct console *c)
+{
+    struct xlc_hdr h;
+    ssize_t r = recv(c->sock, c->buf, XLC_MAX_MSG, MSG_DONTWAIT);
+    size_t n;
+
+    if (r < 0 && (errno == EAGAIN || errno == EINTR))
+        return 1;
+    if (r < (ssize_t)sizeof(h)) {
+        say("stream %u/%u: connection to xenlogd lost", c->domid, c->id);
+        return -1;
+    }
+    memcpy(&h, c->buf, sizeof(h));
+    n = (size_t)r - sizeof(h);
+    if (h.len != n)
+        return -1;
+    switch (h.type) {
+    case XLC_OK:
+        c->accepted = true;
+        break;
+    case XLC_DATA:
+        c->last_output = now_ms();
+        if (c->live)
+            return ctl_write_all(c->buf + sizeof(h), n) < 0 ? -1 : 1;
+        if (c->blen + n <= XLC_MAX_BACKLOG) {
+            memcpy(c->backlog + c->blen, c->buf + sizeof(h), n);
+            c->blen += n;
+        }
+        break;
+    case XLC_LIVE:
+        c->live = true;
+        return ctl_print_backlog(c->backlog, c->blen, c->lines) < 0 ? -1 : 1;
+    case XLC_SKIPPED:
+        say("stream %u/%u: output too fast for this terminal, bytes skipped",
+            c->domid, c->id);
+        break;
+    case XLC_END:
+        say("stream %u/%u ended", c->domid, c->id);
+        return 0;
+    case XLC_ERROR:
+        say("stream %u/%u: %.*s", c->domid, c->id, (int)n, c->buf + sizeof(h));
+        return -1;
+    default:
+        break;
+    }
+    return 1;
+}
+
+/* Reads stdin into one INPUT; 1 go on, 0 leave (Ctrl-] or end of input
+ * on a terminal), 2 end of input (not a terminal), -1 failure. */
+static int on_stdin(struct console *c, bool tty)
+{
+    char in[XLC_MAX_INPUT];
+    ssize_t n = read(0, in, sizeof(in));
+    const char *esc;
+
+    if (n < 0)
+        return errno == EAGAIN || errno == EINTR ? 1 : -1;
+    if (n == 0)
+        return tty ? 0 : 2;
+    esc = tty ? memchr(in, ESCAPE, (size_t)n) : NULL;
+    if (esc) {
+        if (esc > in)
+            queue_input(c, in, (size_t)(esc - in));
+        return 0;
+    }
+    queue_input(c, in, (size_t)n);
+    return 1;
+}
+
+static int run(struct console *c, bool tty, unsigned idle_ms)
+{
+    bool stdin_open = true;
+    int rc = EXIT_FAIL;
+
+    for (;;) {
+        struct pollfd p[2] = {
+            { .fd = c->sock, .events = POLLIN | (c->outlen ? POLLOUT : 0) },
+            /* typed bytes only once xenlogd accepted us, one INPUT at a time */
+            { .fd = stdin_open && c->accepted && !c->outlen ? 0 : -1, .events = POLLIN },
+        };
+        int timeout = -1, r;
+
+        if (!stdin_open && !c->outlen) {
+            uint64_t quiet = now_ms() - c->last_output;
+
+            if (quiet >= idle_ms)
+                return 0;
+            timeout = (int)(idle_ms - quiet);
+        }
+        if (got_signal) {
+            say("stream %u/%u: stopped by signal %d", c->domid, c->id, (int)got_signal);
+            return EXIT_FAIL;
+        }
+        if (poll(p, 2, timeout) < 0) {
+            if (errno == EINTR)
+                continue;
+            return EXIT_FAIL;
+        }
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            r = on_message(c);
+            if (r <= 0)
+                return r == 0 ? 0 : EXIT_FAIL;
+        }
+        if (p[0].revents & POLLOUT && send_input(c) < 0)
+            return EXIT_FAIL;
+        if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            r = on_stdin(c, tty);
+            if (r < 0)
+                return EXIT_FAIL;
+            if (r == 0 || r == 2) {
+                stdin_open = false;
+                c->last_output = now_ms();
+            }
+            /* Try at once; what the socket does not take waits for POLLOUT. */
+            if (send_input(c) < 0)
+                return EXIT_FAIL;
+            if (r == 0) {
+                /* Ctrl-]: leave once the last bytes are handed over, or
+                 * after 2 s if xenlogd does not take them (the guest does
+                 * not read): the user asked to leave. */
+                uint64_t until = now_ms() + 2000;
+
+                while (c->outlen && !got_signal && now_ms() < until) {
+                    struct pollfd o = { .fd = c->sock, .events = POLLOUT };
+
+                    if (poll(&o, 1, 100) < 0 && errno != EINTR)
+                        break;
+                    if (send_input(c) < 0)
+                        break;
+                }
+                rc = 0;
+                break;
+            }
+        }
+    }
+    return rc;
+}
+
+int cmd_console(int argc, char **argv)
+{
+    static const struct option lopts[] = {
+        { "lines", required_argument, NULL, 'n' },
+        { "bytes", required_argument, NULL, 'c' },
+        { "idle", required_argument, NULL, 'i' },
+        { "run-dir", required_argument, NULL, 'r' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT };
+    struct xlc_attach a = { .flags = XLC_FOLLOW };
+    struct console c = { .sock = -1, .lines = DEFAULT_LINES };
+    unsigned long bytes = 0, idle = DEFAULT_IDLE_MS;
+    const char *run_dir = NULL;
+    struct sigaction sa = { .sa_handler = on_signal };
+    bool tty;
+    char *end;
+    int ch, rc = EXIT_FAIL;
+    size_t i;
+
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "n:c:h", lopts, NULL)) != -1) {
+        switch (ch) {
+        case 'n':
+            c.lines = strtoul(optarg, &end, 10);
+            if (*end || !ctl_all_digits(optarg)) {
+                fprintf(stderr, "xenlog: --lines: not a number\n");
+                return EXIT_USAGE;
+            }
+            bytes = 0;
+            break;
+        case 'c':
+            bytes = strtoul(optarg, &end, 10);
+            if (*end || !ctl_all_digits(optarg) || bytes > XLC_MAX_BACKLOG) {
+                fprintf(stderr, "xenlog: --bytes: 0 to %u\n", XLC_MAX_BACKLOG);
+                return EXIT_USAGE;
+            }
+            c.lines = 0;
+            break;
+        case 'i':
+            idle = strtoul(optarg, &end, 10);
+            if (*end || !ctl_all_digits(optarg) || idle > 86400000) {
+                fprintf(stderr, "xenlog: --idle: milliseconds, at most a day\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'r': run_dir = optarg; break;
+        case 'h': fputs(usage_console, stdout); return 0;
+        default: fputs(usage_console, stderr); return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 2 || !ctl_all_digits(argv[optind])) {
+        fputs(usage_console, stderr);
+        return EXIT_USAGE;
+    }
+    a.domid = c.domid = (uint32_t)strtoul(argv[optind], NULL, 10);
+    if (ctl_stream_id(run_dir, a.domid, argv[optind + 1], &a.id) < 0)
+        return EXIT_FAIL;
+    c.id = a.id;
+    a.backlog = c.lines ? (uint32_t)(c.lines * 512 < XLC_MAX_BACKLOG ? c.lines * 512
+                                                                      : XLC_MAX_BACKLOG)
+                        : (uint32_t)bytes;
+    c.buf = malloc(XLC_MAX_MSG);
+    c.backlog = malloc(XLC_MAX_BACKLOG);
+    if (!c.buf || !c.backlog)
+        goto out;
+    c.sock = ctl_connect(run_dir);
+    if (c.sock < 0 || ctl_send(c.sock, XLC_CONSOLE, &a, sizeof(a)) < 0)
+        goto out;
+
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaction(sigs[i], &sa, NULL);      /* no SA_RESTART: poll wakes up */
+    signal(SIGPIPE, SIG_IGN);   /* a closed stdout is an error, not a death in raw mode */
+    tty = isatty(0);
+    if (tty) {
+        if (enter_raw() < 0) {
+            fprintf(stderr, "xenlog: cannot put the terminal in raw mode: %s\n",
+                    strerror(errno));
+            goto out;
+        }
+        say("console of stream %u/%u; escape character is ^]", c.domid, c.id);
+    }
+    rc = run(&c, tty, (unsigned)idle);
+out:
+    restore_tty();
+    if (c.sock >= 0)
+        close(c.sock);
+    free(c.buf);
+    free(c.backlog);
+    return rc;
+}
