@@ -124,6 +124,24 @@ unsigned long ctl_screen_lines(void)
     return 24;
 }
 
+bool ctl_backlog_option(int c, const char *arg, unsigned long *lines, unsigned long *bytes)
+{
+    char *end;
+    unsigned long v = strtoul(arg, &end, 10);
+
+    if (*end || !ctl_all_digits(arg)) {
+        fprintf(stderr, "xenlog: --%s: not a number\n", c == 'n' ? "lines" : "bytes");
+        return false;
+    }
+    if (c == 'c' && v > XLC_MAX_BACKLOG) {
+        fprintf(stderr, "xenlog: --bytes: 0 to %u\n", XLC_MAX_BACKLOG);
+        return false;
+    }
+    *(c == 'n' ? lines : bytes) = v;
+    *(c == 'n' ? bytes : lines) = 0;
+    return true;
+}
+
 int cmd_attach(int argc, char **argv)
 {
     static const struct option lopts[] = {
@@ -137,7 +155,7 @@ int cmd_attach(int argc, char **argv)
     struct xlc_attach a = { .flags = XLC_FOLLOW };
     unsigned long lines = ctl_screen_lines(), bytes = 0;
     const char *run_dir = NULL;
-    char *buf, *backlog = NULL, *end;
+    char *buf, *backlog = NULL;
     size_t blen = 0;
     bool live = false;
     struct xlc_hdr h;
@@ -148,20 +166,9 @@ int cmd_attach(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "n:c:h", lopts, NULL)) != -1) {
         switch (c) {
         case 'n':
-            lines = strtoul(optarg, &end, 10);
-            if (*end || !ctl_all_digits(optarg)) {
-                fprintf(stderr, "xenlog: --lines: not a number\n");
-                return EXIT_USAGE;
-            }
-            bytes = 0;
-            break;
         case 'c':
-            bytes = strtoul(optarg, &end, 10);
-            if (*end || !ctl_all_digits(optarg) || bytes > XLC_MAX_BACKLOG) {
-                fprintf(stderr, "xenlog: --bytes: 0 to %u\n", XLC_MAX_BACKLOG);
+            if (!ctl_backlog_option(c, optarg, &lines, &bytes))
                 return EXIT_USAGE;
-            }
-            lines = 0;
             break;
         case 'N': a.flags = 0; break;
         case 'r': run_dir = optarg; break;

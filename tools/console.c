@@ -308,20 +308,9 @@ int cmd_console(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "n:c:h", lopts, NULL)) != -1) {
         switch (ch) {
         case 'n':
-            c.lines = strtoul(optarg, &end, 10);
-            if (*end || !ctl_all_digits(optarg)) {
-                fprintf(stderr, "xenlog: --lines: not a number\n");
-                return EXIT_USAGE;
-            }
-            bytes = 0;
-            break;
         case 'c':
-            bytes = strtoul(optarg, &end, 10);
-            if (*end || !ctl_all_digits(optarg) || bytes > XLC_MAX_BACKLOG) {
-                fprintf(stderr, "xenlog: --bytes: 0 to %u\n", XLC_MAX_BACKLOG);
+            if (!ctl_backlog_option(ch, optarg, &c.lines, &bytes))
                 return EXIT_USAGE;
-            }
-            c.lines = 0;
             break;
         case 'i':
             idle = strtoul(optarg, &end, 10);

@@ -34,6 +34,9 @@ int ctl_write_all(const char *p, size_t len);           /* to stdout */
 /* The last `lines` lines of buf (all of it if lines == 0) to stdout. */
 int ctl_print_backlog(const char *buf, size_t len, unsigned long lines);
 unsigned long ctl_screen_lines(void);
+/* --lines N ('n') or --bytes N ('c') of attach and console: sets one and
+ * zeroes the other; false (with a message on stderr) if N is bad. */
+bool ctl_backlog_option(int c, const char *arg, unsigned long *lines, unsigned long *bytes);
 /* ID|NAME of a stream of domid: a number, or the one stream whose file is
  * NAME or starts with NAME- or NAME. (message on stderr if none). */
 int ctl_stream_id(const char *run_dir, uint32_t domid, const char *arg, uint32_t *id);

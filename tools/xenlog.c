@@ -252,23 +252,55 @@ static void forward_signal(int sig)
         kill((pid_t)child_pid, sig);
 }
 
+/* The options of the commands that open a stream (run, serial). */
+enum { O_LIMIT = 256, O_COPIES, O_TIMEOUT };
+static const struct option stream_opts[] = {
+    { "run-dir", required_argument, NULL, 'r' },
+    { "log-dir", required_argument, NULL, 'l' },
+    { "verbose", no_argument, NULL, 'v' },
+    { "help", no_argument, NULL, 'h' },
+    { "limit", required_argument, NULL, O_LIMIT },
+    { "copies", required_argument, NULL, O_COPIES },
+    { "timeout", required_argument, NULL, O_TIMEOUT },
+    { NULL, 0, NULL, 0 },
+};
+
+struct stream_args {
+    uint64_t limit, timeout;    /* 0: the library's default */
+    int copies;                 /* -1: the library's default */
+};
+
+/* One option C of stream_opts (exits on a bad one). */
+static void stream_option(int c, const char *usage, struct stream_args *a)
+{
+    uint64_t v;
+
+    switch (c) {
+    case O_LIMIT:
+        if (!parse_size(optarg, &a->limit) || a->limit < XENLOG_MIN_LIMIT ||
+            a->limit > XENLOG_MAX_LIMIT)
+            usage_error(usage, "bad --limit '%s' (1024..1T)", optarg);
+        break;
+    case O_COPIES:
+        if (!parse_u64(optarg, XENLOG_MAX_COPIES, &v))
+            usage_error(usage, "bad --copies '%s' (0..99)", optarg);
+        a->copies = (int)v;
+        break;
+    case O_TIMEOUT:
+        if (!parse_u64(optarg, 86400000, &a->timeout) || !a->timeout)
+            usage_error(usage, "bad --timeout '%s'", optarg);
+        break;
+    default:
+        common_option(c, usage);
+    }
+}
+
 static const int forwarded[] = { SIGHUP, SIGINT, SIGTERM, SIGUSR1, SIGUSR2 };
 
 static int cmd_run(int argc, char **argv)
 {
-    enum { O_LIMIT = 256, O_COPIES, O_TIMEOUT };
-    static const struct option opts[] = {
-        { "run-dir", required_argument, NULL, 'r' },
-        { "log-dir", required_argument, NULL, 'l' },
-        { "verbose", no_argument, NULL, 'v' },
-        { "help", no_argument, NULL, 'h' },
-        { "limit", required_argument, NULL, O_LIMIT },
-        { "copies", required_argument, NULL, O_COPIES },
-        { "timeout", required_argument, NULL, O_TIMEOUT },
-        { NULL, 0, NULL, 0 },
-    };
-    uint64_t limit = 0, v, timeout = 0;
-    int copies = -1, nops = 0;
+    struct stream_args a = { 0, 0, -1 };
+    int nops = 0;
     const char *ops[2] = { NULL, NULL };
 
     /* xenlog run DOMAIN NAME [options] [--] CMD...: options may come before
@@ -276,7 +308,7 @@ static int cmd_run(int argc, char **argv)
      * here, and at CMD, whose options are its own. */
     optind = 0;
     for (;;) {
-        int c = getopt_long(argc, argv, "+vh", opts, NULL);
+        int c = getopt_long(argc, argv, "+vh", stream_opts, NULL);
         if (c == -1) {
             if (optind > 1 && !strcmp(argv[optind - 1], "--"))
                 break;                      /* "--": CMD follows */
@@ -286,24 +318,7 @@ static int cmd_run(int argc, char **argv)
             }
             break;
         }
-        switch (c) {
-        case O_LIMIT:
-            if (!parse_size(optarg, &limit) || limit < XENLOG_MIN_LIMIT ||
-                limit > XENLOG_MAX_LIMIT)
-                usage_error(usage_run, "bad --limit '%s' (1024..1T)", optarg);
-            break;
-        case O_COPIES:
-            if (!parse_u64(optarg, XENLOG_MAX_COPIES, &v))
-                usage_error(usage_run, "bad --copies '%s' (0..99)", optarg);
-            copies = (int)v;
-            break;
-        case O_TIMEOUT:
-            if (!parse_u64(optarg, 86400000, &timeout) || !timeout)
-                usage_error(usage_run, "bad --timeout '%s'", optarg);
-            break;
-        default:
-            common_option(c, usage_run);
-        }
+        stream_option(c, usage_run, &a);
     }
     if (nops < 2)
         usage_error(usage_run, "run needs DOMAIN, NAME and a command");
@@ -321,8 +336,8 @@ static int cmd_run(int argc, char **argv)
         close_ctx(ctx);
         return EXIT_RUNFAIL;
     }
-    xenlog_ctx_set_timeout(ctx, (unsigned)timeout);
-    if (xenlog_stream_open(ctx, domid, name, limit, copies, &s)) {
+    xenlog_ctx_set_timeout(ctx, (unsigned)a.timeout);
+    if (xenlog_stream_open(ctx, domid, name, a.limit, a.copies, &s)) {
         close_ctx(ctx);
         return EXIT_RUNFAIL;
     }
@@ -410,41 +425,12 @@ static int cmd_run(int argc, char **argv)
 
 static int cmd_serial(int argc, char **argv)
 {
-    enum { O_LIMIT = 256, O_COPIES, O_TIMEOUT };
-    static const struct option opts[] = {
-        { "run-dir", required_argument, NULL, 'r' },
-        { "log-dir", required_argument, NULL, 'l' },
-        { "verbose", no_argument, NULL, 'v' },
-        { "help", no_argument, NULL, 'h' },
-        { "limit", required_argument, NULL, O_LIMIT },
-        { "copies", required_argument, NULL, O_COPIES },
-        { "timeout", required_argument, NULL, O_TIMEOUT },
-        { NULL, 0, NULL, 0 },
-    };
-    uint64_t limit = 0, v, timeout = 0;
-    int copies = -1, c;
+    struct stream_args a = { 0, 0, -1 };
+    int c;
 
     optind = 0;
-    while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
-        switch (c) {
-        case O_LIMIT:
-            if (!parse_size(optarg, &limit) || limit < XENLOG_MIN_LIMIT ||
-                limit > XENLOG_MAX_LIMIT)
-                usage_error(usage_serial, "bad --limit '%s' (1024..1T)", optarg);
-            break;
-        case O_COPIES:
-            if (!parse_u64(optarg, XENLOG_MAX_COPIES, &v))
-                usage_error(usage_serial, "bad --copies '%s' (0..99)", optarg);
-            copies = (int)v;
-            break;
-        case O_TIMEOUT:
-            if (!parse_u64(optarg, 86400000, &timeout) || !timeout)
-                usage_error(usage_serial, "bad --timeout '%s'", optarg);
-            break;
-        default:
-            common_option(c, usage_serial);
-        }
-    }
+    while ((c = getopt_long(argc, argv, "vh", stream_opts, NULL)) != -1)
+        stream_option(c, usage_serial, &a);
     if (argc - optind != 2)
         usage_error(usage_serial, "serial needs DOMAIN and NAME");
 
@@ -457,8 +443,8 @@ static int cmd_serial(int argc, char **argv)
         close_ctx(ctx);
         return EXIT_FAILURE;
     }
-    xenlog_ctx_set_timeout(ctx, (unsigned)timeout);
-    if (xenlog_console_open(ctx, domid, argv[optind + 1], limit, copies, &s)) {
+    xenlog_ctx_set_timeout(ctx, (unsigned)a.timeout);
+    if (xenlog_console_open(ctx, domid, argv[optind + 1], a.limit, a.copies, &s)) {
         close_ctx(ctx);
         return EXIT_FAILURE;
     }

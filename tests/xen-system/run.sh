@@ -64,6 +64,12 @@ cp "$XENLOG_BIN" "$SHARE/bin/xenlog"
 cp "$DROPIN" "$SHARE/bin/"
 cp "$BUILD"/tests/tools/{linegen,linecheck,boundwatch} "$SHARE/bin/"
 cp -L "$LIBXENLOG" "$SHARE/lib/"
+# the echo guest of the console scenario (tests/console/echo.s, as t-console)
+as --32 -o "$SHARE/echo.o" "$SRC/tests/console/echo.s" &&
+    ld -m elf_i386 -Ttext 0x7c00 --oformat binary -e _start -o "$SHARE/bin/echo.img" "$SHARE/echo.o" ||
+    die "cannot assemble tests/console/echo.s"
+rm -f "$SHARE/echo.o"
+truncate -s 1M "$SHARE/bin/echo.img"     # a plausible disk for SeaBIOS
 
 echo "xen-system: build $BUILD, share $SHARE"
 t=$(date +%s)

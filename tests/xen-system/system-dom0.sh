@@ -23,7 +23,10 @@
 #     small limit: bound and rotation under load, linecheck on what is kept;
 #     then backpressure: xenlogd is stopped for 3 s, the writer blocks, no
 #     line is lost.
-#  6. xenlogd stopped: xl create with the drop-in falls back to libxl's own
+#  6. an interactive serial console and its log at once: an HVM guest that
+#     echoes on COM1 (serial="pipe:PATH" of `xenlog serial`), typed into
+#     with `xenlog console`, seen by another reader.
+#  7. xenlogd stopped: xl create with the drop-in falls back to libxl's own
 #     plain files, silently.
 set -u
 . /usr/share/xen-system/guests.sh
@@ -222,7 +225,7 @@ finish() {
 fatal() { bad "$*"; xs_diag 2>&1 | tail -n 60; finish; }
 trap 'fatal "interrupted"' INT TERM
 
-for f in xenlogd xenlog xenlog-libxl-dropin.so linegen linecheck boundwatch; do
+for f in xenlogd xenlog xenlog-libxl-dropin.so linegen linecheck boundwatch echo.img; do
     [ -e "$B/$f" ] || fatal "/host/bin/$f missing"
 done
 echo "Xen $(xl info 2>/dev/null | awk '/^xen_version/ { print $3 }'), dom0 $(uname -r), $(nproc) vCPU"
@@ -306,7 +309,7 @@ check "xl destroy: the log $PVQLOG stays, with QEMU's output" grep -q 'xen_' "$P
 check "xl destroy: the FIFO stays until gc" [ -p "$PVQ_FIFO" ]
 
 # ------------------------------------------------------------ xenlogd floods
-step "2+3. floods through xenlogd: COM1 into a stream (serial=pipe:), debugcon via the drop-in"
+step "2+3. floods through xenlogd: COM1 into a stream (serial=file:FIFO), debugcon via the drop-in"
 SER=$LOG/hvm-serial-serial.log
 DBG=$(xs_qemu_log hvm-dbg)
 "$B/xenlog" run 0 hvm-serial-serial --limit "$SER_LIMIT" --copies "$SER_COPIES" -- \
@@ -527,6 +530,42 @@ check "backpressure: the kept lines are whole, consecutive and end with the writ
     [ $rc = 0 -a "$(field "$r" last)" = "$glast" ]
 check "backpressure: no file over $FAST_LIMIT, at most $FAST_COPIES copies" kept_files_ok "$BP" "$FAST_LIMIT" "$FAST_COPIES"
 
+# -------------------------------------------------------------------- console
+step "6. interactive serial console and its log at once: an HVM guest that echoes on COM1"
+# xenlog serial makes a console stream (PATH.out logged, PATH.in its input);
+# the guest gets serial="pipe:PATH": QEMU reads PATH.in, writes PATH.out.
+CON_OK=
+if "$B/xenlog" serial 0 hvm-echo --limit 65536 --copies 2 >"$W/serial.txt" 2>&1 &&
+   read -r CONID CONPATH <"$W/serial.txt" && [ -p "$CONPATH.in" ] && [ -p "$CONPATH.out" ]; then
+    ok "xenlog serial: console stream 0/$CONID, $CONPATH.in and $CONPATH.out"
+    CON_OK=1
+else
+    bad "xenlog serial: $(cat "$W/serial.txt")"
+fi
+if [ -n "$CON_OK" ]; then
+    CONLOG=$LOG/hvm-echo.log
+    { _xs_cfg_hvm hvm-echo "$B/echo.img"; echo "serial = \"pipe:$CONPATH\""
+      for l in "${HVM_EXTRA[@]}"; do echo "$l"; done; } >/etc/xen/hvm-echo.cfg
+    timeout 180 xl create /etc/xen/hvm-echo.cfg >"$W/create-echo.log" 2>&1 ||
+        bad "xl create hvm-echo: $(cat "$W/create-echo.log")"
+    check "the echo guest's banner reaches the log $CONLOG" xs_wait_grep "$CONLOG" "xenlog-echo: ready" 180
+    "$B/xenlog" attach --bytes 0 0 "$CONID" >"$W/echo-reader.txt" 2>&1 &
+    RD=$!
+    sleep 1
+    printf 'hello from dom0\nsecond line\n' |
+        timeout 120 "$B/xenlog" console --idle 5000 0 "$CONID" >"$W/echo-console.txt" 2>&1
+    r=$?
+    check "xenlog console exits 0 after its input ($r)" [ $r = 0 ]
+    check "the guest's answer is on the console" grep -q "echo: SECOND LINE" "$W/echo-console.txt"
+    check "the guest's answer is in the log" grep -q "echo: HELLO FROM DOM0" "$CONLOG"
+    check "a second reader saw it too" grep -q "echo: SECOND LINE" "$W/echo-reader.txt"
+    sed 's/^/  console: /' "$W/echo-console.txt" | tr -d '\r' | tail -n 4
+    kill "$RD" 2>/dev/null; wait "$RD" 2>/dev/null
+    timeout 120 xl destroy hvm-echo || bad "xl destroy hvm-echo"
+    "$B/xenlog" close 0 "$CONID" || bad "xenlog close 0 $CONID"
+    check "xenlog close: both FIFOs of the console stream are gone" [ ! -e "$CONPATH.in" -a ! -e "$CONPATH.out" ]
+fi
+
 # ------------------------------------------------------------------- gc, stop
 step "xenlog gc: FIFOs of the destroyed domains go once 10 s old"
 for i in $(seq 30); do
@@ -546,7 +585,7 @@ check "xenlogd removed /tool/xenlogd" eval "! xenstore-read /tool/xenlogd/pid >/
 XLD=
 
 # ------------------------------------------------------------- no xenlogd
-step "6. xenlogd stopped: xl create with the drop-in falls back to libxl's own file"
+step "7. xenlogd stopped: xl create with the drop-in falls back to libxl's own file"
 xs_cfg_pv_qdisk pvf >/etc/xen/pvf.cfg
 LD_PRELOAD=$DROPIN timeout 180 xl create /etc/xen/pvf.cfg >"$W/create-pvf.log" 2>&1
 r=$?
