@@ -10,15 +10,9 @@
 # reason; a restarted daemon adopts the stream with its input.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 QEMU=${QEMU:-qemu-system-x86_64}
-command -v "$QEMU" >/dev/null || skip "no $QEMU"
-command -v as >/dev/null && command -v ld >/dev/null || skip "no binutils (as, ld)"
+boot_sector "$TOP_SRCDIR/tests/console/echo.s" "$T/echo.bin"
 t_store
 xld_start
-
-as --32 -o "$T/echo.o" "$TOP_SRCDIR/tests/console/echo.s" || fail "assembling echo.s"
-ld -m elf_i386 -Ttext 0x7c00 --oformat binary -e _start -o "$T/echo.bin" "$T/echo.o" ||
-    fail "linking echo.s"
-[ "$(stat -c %s "$T/echo.bin")" = 512 ] || fail "the boot sector is not 512 bytes"
 
 stats_has() { "$XENLOG" stats --json 0 | grep -q "\"id\": $1,.*\"readers\": $2"; }
 has() { grep -q -- "$2" "$1"; }

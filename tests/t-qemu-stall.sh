@@ -11,17 +11,11 @@
 # while the reader stalled.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 QEMU=${QEMU:-qemu-system-x86_64}
-command -v "$QEMU" >/dev/null || skip "no $QEMU"
-command -v as >/dev/null && command -v ld >/dev/null || skip "no binutils"
+for u in 1 0; do    # 1: COM1, 0: isa-debugcon
+    boot_sector "$TOP_SRCDIR/tests/xen-system/flood.s" "$T/flood$u.img" --defsym UART=$u
+done
 t_store
 xld_start
-
-# the boot sectors, as tests/xen-system/setup.sh builds them
-for u in 1 0; do
-    as --32 --defsym UART=$u -o "$T/flood$u.o" "$TOP_SRCDIR/tests/xen-system/flood.s"
-    ld -m elf_i386 -Ttext 0x7c00 --oformat binary -e _start -o "$T/flood$u.img" "$T/flood$u.o"
-    [ "$(stat -c %s "$T/flood$u.img")" = 512 ] || fail "flood$u.img is not 512 bytes"
-done
 QARGS=(-nographic -no-reboot -nodefaults -display none -machine accel=tcg -m 16)
 
 wchar() { awk '/^wchar/ { print $2 }' "/proc/$1/io" 2>/dev/null; }

@@ -84,3 +84,15 @@ joined() {
 }
 
 fd_count() { ls "/proc/$1/fd" | wc -l; }
+
+# A guest for real QEMU: boot_sector SRC OUT [AS-ARGS...] assembles a 512-byte
+# x86 boot sector (tests/console/echo.s, tests/xen-system/flood.s) into OUT.
+# Skips the test without QEMU or binutils.
+boot_sector() {
+    local src=$1 out=$2; shift 2
+    command -v "${QEMU:-qemu-system-x86_64}" >/dev/null || skip "no ${QEMU:-qemu-system-x86_64}"
+    command -v as >/dev/null && command -v ld >/dev/null || skip "no binutils (as, ld)"
+    as --32 "$@" -o "$out.o" "$src" || fail "assembling $src"
+    ld -m elf_i386 -Ttext 0x7c00 --oformat binary -e _start -o "$out" "$out.o" || fail "linking $src"
+    [ "$(stat -c %s "$out")" = 512 ] || fail "$out is not a 512-byte boot sector"
+}
