@@ -31,13 +31,14 @@
 
 static const char usage[] =
     "usage: xenlogd [--foreground] [--run-dir DIR] [--log-dir DIR] [--pid-file FILE]\n"
-    "               [--setup-timeout MS] [--no-sandbox] [--verbose] [--version] [--help]\n";
+    "               [--setup-timeout MS] [--fifo-size BYTES] [--no-sandbox] [--verbose]\n"
+    "               [--version] [--help]\n";
 
 struct opts {
     bool foreground, verbose, no_sandbox;
     char run_dir[PATH_MAX], log_dir[PATH_MAX];
     const char *pid_file;
-    unsigned setup_timeout_ms;
+    unsigned setup_timeout_ms, fifo_size;
 };
 
 static struct loop_fd sig_lf;
@@ -89,6 +90,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         { "log-dir", required_argument, NULL, 'l' },
         { "pid-file", required_argument, NULL, 'p' },
         { "setup-timeout", required_argument, NULL, 't' },
+        { "fifo-size", required_argument, NULL, 'F' },
         { "verbose", no_argument, NULL, 'v' },
         { "no-sandbox", no_argument, NULL, 'S' },
         { "version", no_argument, NULL, 'V' },
@@ -102,6 +104,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     snprintf(o->run_dir, sizeof(o->run_dir), "%s", XEN_RUN_DIR);
     snprintf(o->log_dir, sizeof(o->log_dir), "%s", XEN_LOG_DIR);
     o->setup_timeout_ms = 5000;
+    o->fifo_size = 1024 * 1024;
     while ((c = getopt_long(argc, argv, "fr:l:p:t:vVh", lopts, NULL)) != -1) {
         switch (c) {
         case 'f': o->foreground = true; break;
@@ -114,6 +117,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
                 return -1;
             }
             o->setup_timeout_ms = (unsigned)v;
+            break;
+        case 'F':
+            if (parse_decimal(optarg, 4096, 16 * 1024 * 1024, &v)) {
+                fprintf(stderr, "xenlogd: --fifo-size: 4096 to 16777216 bytes\n");
+                return -1;
+            }
+            o->fifo_size = (unsigned)v;
             break;
         case 'v': o->verbose = true; break;
         case 'S': o->no_sandbox = true; break;
@@ -220,6 +230,7 @@ static int setup(struct xld *d, const struct opts *o)
     d->log_dir = o->log_dir;
     d->uid = geteuid();
     d->setup_timeout_ms = o->setup_timeout_ms;
+    d->fifo_size = o->fifo_size;
     d->run_dirfd = open_dir(o->run_dir);
     d->log_dirfd = open_dir(o->log_dir);
     if (d->run_dirfd < 0 || d->log_dirfd < 0)

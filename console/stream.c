@@ -26,7 +26,7 @@
 #define WINDOW (64 * 1024)          /* how far back we look for a newline */
 #define BUDGET (4 * 1024 * 1024)    /* bytes per wake-up, for fairness */
 #define RETRY_MS 1000
-#define FIFO_SIZE (1024 * 1024)      /* fewer wake-ups, bigger splices */
+#define FIFO_SIZE (1024 * 1024)      /* most bytes one splice moves */
 
 static void on_fifo(struct loop_fd *lf, uint32_t events);
 
@@ -79,7 +79,11 @@ const char *stream_open(struct stream *s, bool adopt, const char **node)
         close(dfd);
         return strerror(-fd);
     }
-    fcntl(fifo, F_SETPIPE_SZ, FIFO_SIZE);   /* best effort */
+    /* Best effort: above /proc/sys/fs/pipe-max-size it needs
+     * CAP_SYS_RESOURCE, and past pipe-user-pages-soft the kernel gives less. */
+    if (fcntl(fifo, F_SETPIPE_SZ, (int)s->d->fifo_size) < 0)
+        log_debug("stream %u/%u: FIFO size %u: %s", s->domid, s->id, s->d->fifo_size,
+                  strerror(errno));
     s->lf.fd = fifo;
     s->lf.fn = on_fifo;
     s->dfd = dfd;

@@ -23,6 +23,7 @@ struct xld {
     int run_dirfd, log_dirfd;   /* O_PATH directories */
     uid_t uid;                  /* owner required of FIFOs and log files */
     unsigned setup_timeout_ms;
+    unsigned fifo_size;         /* F_SETPIPE_SZ of every stream's FIFO */
     int scratch[2];             /* a pipe to look at data before it moves */
     char *buf;                  /* IO_BUF_SIZE bytes, for looking and discarding */
     struct stream *buckets[STREAM_BUCKETS];
