@@ -18,8 +18,9 @@
 int seccomp_enter(void);
 
 /* XENLOGD_SECCOMP_SELFTEST=1 (tests only): after seccomp_enter(), make a
- * forbidden call, socket(AF_INET): the daemon must die of SIGSYS. */
+ * forbidden call, socket(AF_INET): the daemon must die of SIGSYS. If the
+ * call goes through, it says so and exits 111. Never returns. */
 bool seccomp_selftest_wanted(void);
-void seccomp_selftest(void);
+_Noreturn void seccomp_selftest(void);
 
 #endif

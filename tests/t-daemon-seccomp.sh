@@ -71,9 +71,22 @@ retry 10 grep -q "while no daemon runs" "$LOG/n.log" || fail "not adopted"
 all_filtered "$XLD_PID" || fail "not every thread is filtered"
 xld_stop
 
+say "daemonized (syslog, stdio on /dev/null): filtered too"
+# If stdio were not detached, the pipe to cat would stay open and this hang.
+timeout 30 "$XENLOGD" --run-dir "$RUN" --log-dir "$LOG" --pid-file "$T/pid" | cat ||
+    fail "daemonizing failed or kept our stdout"
+dpid=$(cat "$T/pid")
+retry 20 advertised "$dpid" || fail "daemonized: not advertised"
+[ "$(readlink "/proc/$dpid/fd/1")" = /dev/null ] || fail "stdout: $(readlink "/proc/$dpid/fd/1")"
+all_filtered "$dpid" || fail "daemonized: not every thread is filtered"
+echo "to the daemonized one" >&4
+retry 10 grep -q "to the daemonized one" "$LOG/n.log" || fail "daemonized: no copy"
+kill -TERM "$dpid"
+retry 20 sh -c "! kill -0 $dpid" || fail "daemonized: did not exit"
+
 say "a forbidden call: SIGSYS, and the log says which"
 rc=0
-XENLOGD_SECCOMP_SELFTEST=1 timeout 60 ${XENLOGD_WRAP:-} "$XENLOGD" --foreground --verbose \
+XENLOGD_SECCOMP_SELFTEST=1 timeout 30 ${XENLOGD_WRAP:-} "$XENLOGD" --foreground --verbose \
     --run-dir "$RUN" --log-dir "$LOG" >"$T/selftest.log" 2>&1 || rc=$?
 cat "$T/selftest.log"
 [ $rc = $((128 + 31)) ] || fail "selftest: exit $rc, want death by SIGSYS (159)"
