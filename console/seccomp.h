@@ -3,7 +3,7 @@
  * The second half of the sandbox (see sandbox.h for the first): once set up,
  * the daemon may make only the system calls on an allowlist, in all its
  * threads, and a few only with harmless arguments (socket: AF_UNIX only;
- * no PROT_EXEC mappings; clone: threads only). Anything else raises SIGSYS:
+ * no PROT_EXEC mappings; kill: signal 0 only). Anything else raises SIGSYS:
  * the daemon writes the call's number to stderr, the kernel logs it (audit,
  * type 1326), and the daemon dies of SIGSYS without making the call.
  * docs/xenlogd.8 (SANDBOX) lists the calls and why each is there.
