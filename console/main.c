@@ -250,12 +250,14 @@ static int setup(struct xld *d, const struct opts *o)
         log_err(errno, "signalfd");
         return -1;
     }
+    /* Before store_connect(): Landlock binds only the calling thread and
+     * the threads it makes later, and xs_watch() makes libxenstore's reader. */
+    if (!o->no_sandbox)
+        sandbox_enter(d->run_dirfd, d->log_dirfd);
     if (store_connect(d->store) < 0) {
         log_err(errno, "cannot connect to xenstore");
         return -1;
     }
-    if (!o->no_sandbox)
-        sandbox_enter(d->run_dirfd, d->log_dirfd);
     return 0;
 }
 
