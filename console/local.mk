@@ -12,6 +12,7 @@ console_xenlogd_SOURCES = \
 	console/beneath.c console/beneath.h \
 	console/validate.c console/validate.h \
 	console/sandbox.c console/sandbox.h \
+	console/seccomp.c console/seccomp.h \
 	console/control.c console/control.h \
 	console/ctlproto.c console/ctlproto.h \
 	console/util.h

@@ -210,10 +210,9 @@ static int daemonize(int *ready_fd)
     return 0;
 }
 
-static void detach_stdio(void)
+/* fd: /dev/null, opened before the sandbox (Landlock would refuse it). */
+static void detach_stdio(int fd)
 {
-    int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-
     if (fd < 0)
         return;
     dup2(fd, 0);
@@ -262,12 +261,14 @@ static int setup(struct xld *d, const struct opts *o)
         log_err(errno, "signalfd");
         return -1;
     }
+    /* Before store_connect(): Landlock binds only the calling thread and
+     * the threads it makes later, and xs_watch() makes libxenstore's reader. */
+    if (!o->no_sandbox)
+        sandbox_enter(d->run_dirfd, d->log_dirfd);
     if (store_connect(d->store) < 0) {
         log_err(errno, "cannot connect to xenstore");
         return -1;
     }
-    if (!o->no_sandbox)
-        sandbox_enter(d->run_dirfd, d->log_dirfd);
     return 0;
 }
 
@@ -297,7 +298,7 @@ int main(int argc, char **argv)
 {
     static struct xld d;
     struct opts o;
-    int ready_fd = -1, pid_fd = -1, rc = EXIT_SYSTEM;
+    int ready_fd = -1, pid_fd = -1, null_fd = -1, rc = EXIT_SYSTEM;
 
     d.run_dirfd = d.log_dirfd = d.scratch[0] = d.scratch[1] = sig_lf.fd = -1;
     if (parse_opts(argc, argv, &o) < 0)
@@ -309,6 +310,8 @@ int main(int argc, char **argv)
     if (log_init(!o.foreground, o.verbose) < 0)
         return EXIT_SYSTEM;
     raise_fd_limit();
+    if (ready_fd >= 0)
+        null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
     umask(027);
     if (o.pid_file && (pid_fd = write_pid_file(o.pid_file)) < 0)
         goto out;
@@ -316,7 +319,8 @@ int main(int argc, char **argv)
         goto out;
     log_info("serving: run dir %s, log dir %s", d.run_dir, d.log_dir);
     if (ready_fd >= 0) {
-        detach_stdio();
+        detach_stdio(null_fd);
+        null_fd = -1;
         if (write(ready_fd, "", 1) != 1)
             log_warn("cannot tell the parent we serve");
         close(ready_fd);
@@ -325,6 +329,8 @@ int main(int argc, char **argv)
     rc = loop_run(d.loop) == 0 ? 0 : EXIT_SYSTEM;
 out:
     teardown(&d);
+    if (null_fd >= 0)
+        close(null_fd);
     if (pid_fd >= 0)
         close(pid_fd);     /* the lock goes; the file may stay (sandbox) */
     log_fini();

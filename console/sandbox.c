@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "sandbox.h"
+#include "seccomp.h"
 
 #define FS_V1 ((LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1)
 #ifndef LANDLOCK_ACCESS_FS_REFER
@@ -35,7 +36,8 @@ static int add_rule(int ruleset, int dirfd, const char *path, uint64_t access)
     return r;
 }
 
-int sandbox_enter(int run_dirfd, int log_dirfd)
+/* The Landlock ABI in force, or -1. */
+static int landlock_enter(int run_dirfd, int log_dirfd)
 {
     struct landlock_ruleset_attr attr = { 0 };
     uint64_t rw = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE;
@@ -80,6 +82,20 @@ int sandbox_enter(int run_dirfd, int log_dirfd)
         return -1;
     }
     close(ruleset);
-    log_info("Landlock ABI %d: file system access confined to the run and log dirs", abi);
-    return 0;
+    log_debug("Landlock ABI %d: file system access confined to the run and log dirs", abi);
+    return abi;
+}
+
+int sandbox_enter(int run_dirfd, int log_dirfd)
+{
+    int abi = landlock_enter(run_dirfd, log_dirfd);
+    int sc = seccomp_enter();
+
+    if (abi > 0)
+        log_info("sandbox: landlock ABI %d, seccomp %s", abi, sc == 0 ? "on" : "off");
+    else
+        log_info("sandbox: landlock off, seccomp %s", sc == 0 ? "on" : "off");
+    if (sc == 0 && seccomp_selftest_wanted())
+        seccomp_selftest();
+    return abi > 0 && sc == 0 ? 0 : -1;
 }

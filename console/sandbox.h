@@ -2,12 +2,15 @@
 /*
  * Least privilege: once set up, the daemon confines its file system access
  * to the run and log dirs with Landlock (and /dev/xen, /proc/xen for
- * xenstore over xenbus). A kernel without Landlock: a warning, no sandbox.
+ * xenstore over xenbus), and its system calls to an allowlist with seccomp
+ * (seccomp.h). A kernel without either: a warning, and the daemon goes on
+ * without it.
  */
 #ifndef XENLOGD_SANDBOX_H
 #define XENLOGD_SANDBOX_H
 
-/* Both are O_PATH descriptors of the directories. 0, or -1 if not applied. */
+/* Both are O_PATH descriptors of the directories. 0 if both are in force,
+ * -1 if not (the log says which is). */
 int sandbox_enter(int run_dirfd, int log_dirfd);
 
 #endif
