@@ -276,6 +276,15 @@ fig debugcon_limit "$DBG_LIMIT"
 step "xenlogd starts"
 start_xenlogd || fatal "xenlogd did not start/advertise: $(tail -n 5 "$W/xenlogd.log")"
 ok "xenlogd runs (pid $XLD) and advertises itself"
+sandboxed() {   # every thread of xenlogd under seccomp (2) with no_new_privs
+    local t
+    for t in /proc/"$XLD"/task/*; do
+        grep -q '^Seccomp:[[:space:]]*2$' "$t/status" && grep -q '^NoNewPrivs:[[:space:]]*1$' "$t/status" || return 1
+    done
+}
+grep 'sandbox:' "$W/xenlogd.log" | sed 's/^/  /'
+check "xenlogd on Xen's dom0 kernel: Landlock and seccomp in force" grep -q 'sandbox: landlock ABI [0-9]*, seccomp on' "$W/xenlogd.log"
+check "every thread of xenlogd is filtered (Seccomp: 2, NoNewPrivs: 1)" sandboxed
 
 step "1. PV guest with a qdisk disk: libxl's QEMU logs through a stream (drop-in)"
 xs_cfg_pv_qdisk pvq >/etc/xen/pvq.cfg
@@ -567,6 +576,9 @@ if [ -n "$CON_OK" ]; then
 fi
 
 # ------------------------------------------------------------------- gc, stop
+check "after every scenario, xenlogd (the restarted one) is alive and filtered" sandboxed
+check "the seccomp filter refused nothing (no SIGSYS message in its log)" eval "! grep -q 'seccomp: system call' $W/xenlogd.log"
+
 step "xenlog gc: FIFOs of the destroyed domains go once 10 s old"
 for i in $(seq 30); do
     "$B/xenlog" gc >"$W/gc.txt" 2>&1
