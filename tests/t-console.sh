@@ -47,6 +47,8 @@ say "a plain reader, then a console typing from a pipe"
 "$XENLOG" attach --bytes 0 0 "$id" >"$T/reader" 2>"$T/reader.err" &
 rd=$!; T_PIDS+=($rd)
 retry 30 stats_has "$id" 1 || fail "reader not attached"
+"$XENLOG" list 0 | grep -E "^0 +$id .*guest-serial.log  \[console\]$" >/dev/null ||
+    fail "list: no [console]: $("$XENLOG" list 0)"
 mkfifo "$T/con.in"
 "$XENLOG" console --idle 300 0 "$id" <"$T/con.in" >"$T/con.out" 2>"$T/con.err" &
 con=$!; T_PIDS+=($con)
@@ -54,6 +56,8 @@ exec 4>"$T/con.in"
 retry 30 stats_has "$id" 2 || fail "console not attached: $(cat "$T/con.err")"
 "$XENLOG" stats --json 0 | grep -q "\"id\": $id,.*\"console\": true" ||
     fail "stats: no console: $("$XENLOG" stats --json 0)"
+"$XENLOG" list 0 | grep -E "^0 +$id .*\[console, attached\]$" >/dev/null ||
+    fail "list: no [console, attached]: $("$XENLOG" list 0)"
 printf 'hello console\n' >&4
 retry 60 has "$T/con.out" "echo: HELLO CONSOLE" || fail "no echo on the console: $(cat -A "$T/con.out")"
 retry 20 has "$LOG/guest-serial.log" "echo: HELLO CONSOLE" || fail "echo not in the log"

@@ -558,6 +558,8 @@ static int cmd_list(int argc, char **argv)
         printf("%-6u %4u %-6s %13" PRIu64 " %6s %14s %9s %10s %7s  %s", (unsigned)e->domid,
                (unsigned)e->id, *e->state ? e->state : "-", e->limit,
                e->copies < 0 ? "-" : copies, w, r, dr, rd, *e->file ? e->file : "-");
+        if (f && (f->console & XLC_HAS_INPUT))
+            printf("  [console%s]", f->console & XLC_CONSOLE_ON ? ", attached" : "");
         if (*e->error)
             printf("  (%s)", e->error);
         putchar('\n');
