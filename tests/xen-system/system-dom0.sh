@@ -22,7 +22,9 @@
 #  5. a fast writer in dom0 (linegen, FAST_BYTES) through a stream with a
 #     small limit: bound and rotation under load, linecheck on what is kept;
 #     then backpressure: xenlogd is stopped for 3 s, the writer blocks, no
-#     line is lost.
+#     line is lost; then (5c) xenlogd --fifo-size 4096 is stopped under a
+#     flooding HVM guest long enough to overflow the FIFO three times: the
+#     guest waits, no line is lost.
 #  6. an interactive serial console and its log at once: an HVM guest that
 #     echoes on COM1 (serial="pipe:PATH" of `xenlog serial`), typed into
 #     with `xenlog console`, seen by another reader.
@@ -134,8 +136,8 @@ flood_check() {
 }
 field() { echo "$1" | awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }'; }
 
-start_xenlogd() {
-    "$B/xenlogd" --foreground --verbose --run-dir "$RUN" --log-dir "$LOG" >>"$W/xenlogd.log" 2>&1 &
+start_xenlogd() {   # [OPTIONS...]
+    "$B/xenlogd" --foreground --verbose --run-dir "$RUN" --log-dir "$LOG" "$@" >>"$W/xenlogd.log" 2>&1 &
     XLD=$!
     local i
     for i in $(seq 300); do
@@ -427,6 +429,7 @@ check "after the flood: guests and QEMUs alive" \
 check "the guests did not reboot during the flood (domids $SERDOM $DBGDOM)" \
     [ "$(xl domid hvm-serial)" = "$SERDOM" -a "$(xl domid hvm-dbg)" = "$DBGDOM" ]
 fig xenlogd_flood_seconds "$el"
+SER_RATE=$(awk -v b=$(((NS1 - NS0) * SER_LINE)) -v s="$el" 'BEGIN { r = (s > 0) ? b / s : 0; if (r < 50) r = 50; printf "%d", r }')
 fig xenlogd_serial_bytes $(((NS1 - NS0) * SER_LINE))
 fig xenlogd_serial_bytes_per_min "$(per_min $(((NS1 - NS0) * SER_LINE)) "$el")"
 fig xenlogd_serial_MB_per_min "$(mb_per_min $(((NS1 - NS0) * SER_LINE)) "$el")"
@@ -538,6 +541,62 @@ echo "  linecheck: $r"; sed 's/^/  /' "$W/linecheck-bp.err" | head -n 5
 check "backpressure: the kept lines are whole, consecutive and end with the writer's last ($glast)" \
     [ $rc = 0 -a "$(field "$r" last)" = "$glast" ]
 check "backpressure: no file over $FAST_LIMIT, at most $FAST_COPIES copies" kept_files_ok "$BP" "$FAST_LIMIT" "$FAST_COPIES"
+
+# ------------------------------------------------------ a guest waits, on Xen
+step "5c. the reader stalls under a flooding guest: the guest waits, nothing is lost"
+# xenlogd again with the smallest FIFO (--fifo-size 4096), so that a TCG
+# guest fills it within seconds; the serial flood into a stream big enough to
+# keep every line; xenlogd SIGSTOPped for long enough to write the FIFO's
+# room 2.5 times.  The FIFO must be full when xenlogd comes back (the guest
+# had more to say), and if QEMU had dropped what did not fit the numbered
+# lines would have a gap; they must not.
+kill -TERM "$XLD"; wait "$XLD"
+start_xenlogd --fifo-size 4096 || fatal "xenlogd --fifo-size 4096 did not start: $(tail -n 5 "$W/xenlogd.log")"
+STALL=$LOG/hvm-stall-serial.log
+"$B/xenlog" run 0 hvm-stall-serial --limit 16M --copies 1 -- sleep 100000 >"$W/holder-stall.log" 2>&1 &
+HOLDER=$!
+for i in $(seq 100); do
+    STID=$(stream_of 0 "$STALL")
+    [ -n "$STID" ] && [ "$(xenstore-read "/libxl/0/logging/$STID/state" 2>/dev/null)" = ready ] && break
+    sleep 0.1
+done
+[ -n "$STID" ] || fatal "xenlog run did not open the stall stream: $(cat "$W/holder-stall.log")"
+STFIFO=$(xenstore-read "/libxl/0/logging/$STID/pipe")
+xs_cfg_hvm_serial hvm-stall "file:$STFIFO" "${HVM_EXTRA[@]}" >/etc/xen/hvm-stall.cfg
+timeout 180 xl create /etc/xen/hvm-stall.cfg >"$W/create-stall.log" 2>&1 ||
+    fatal "xl create hvm-stall: $(cat "$W/create-stall.log")"
+xs_wait_grep "$STALL" 'serial-flood line' 180 || fatal "the flood does not reach $STALL"
+STDOM=$(xl domid hvm-stall)
+# long enough to write the FIFO's room 2.5 times at this flood's rate through xenlogd
+hold=$(awk -v r="$SER_RATE" 'BEGIN { h = int(2.5 * 4096 / r) + 1; if (h < 10) h = 10; if (h > 75) h = 75; print h }')
+sleep 2
+n0=$(last_no "$STALL")
+kill -STOP "$XLD"
+sz0=$(xs_size "$STALL")
+sleep "$hold"
+alive_dom=$([ "$(xenstore-read "/local/domain/$STDOM/name" 2>/dev/null)" = hvm-stall ] && echo 1)
+sz1=$(xs_size "$STALL")
+kill -CONT "$XLD"
+sleep 1
+sz2=$(xs_size "$STALL")
+echo "  xenlogd stopped $hold s at serial line $n0 (the flood ran at $SER_RATE B/s through xenlogd; FIFO 4096 B)"
+echo "  the FIFO gave $((sz2 - sz1)) B at once after SIGCONT"
+check "nothing reached the file while xenlogd was stopped" [ "$sz0" = "$sz1" ]
+check "the FIFO was full when xenlogd came back ($((sz2 - sz1)) B in the first second, >= 4000)" \
+    [ $((sz2 - sz1)) -ge 4000 ]
+fig stall_seconds "$hold"
+check "the guest lives through the stall" [ -n "$alive_dom" ]
+for i in $(seq 150); do [ "$(last_no "$STALL")" -gt $((n0 + 150)) ] && break; sleep 0.2; done
+n1=$(last_no "$STALL")
+check "the flood goes on after the stall (line $n0 -> $n1)" [ "$n1" -gt $((n0 + 150)) ]
+timeout 120 xl destroy hvm-stall || bad "xl destroy hvm-stall"
+kill -TERM "$HOLDER"; wait "$HOLDER" 2>/dev/null; HOLDER=
+wait_log "stream 0/$STID: finished" 20 || bad "the stall stream did not finish"
+r=$(flood_check "$STALL")
+echo "  kept: $r"
+fig stall_lost_lines "$(field "$r" lost)"
+check "every line from the first on is there, none torn ($r)" \
+    [ "$(field "$r" first)" -le 2 -a "$(field "$r" gaps)" = 0 -a "$(field "$r" torn)" = 0 -a "$(field "$r" last)" -ge "$n1" ]
 
 # -------------------------------------------------------------------- console
 step "6. interactive serial console and its log at once: an HVM guest that echoes on COM1"
