@@ -9,6 +9,7 @@ pkgs=(
     qemu-system-x86                                        # a real producer
     valgrind cppcheck clang libclang-rt-14-dev             # checks, sanitizers, libFuzzer
     coreutils procps psmisc util-linux bc
+    python3                                                # F_GETPIPE_SZ, FIONREAD in t-daemon-fifosize
 )
 missing=()
 for p in "${pkgs[@]}"; do

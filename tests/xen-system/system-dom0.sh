@@ -159,6 +159,22 @@ wait_log() {  # wait_log PATTERN SECONDS: wait for PATTERN in xenlogd's log
     for i in $(seq $(($2 * 10))); do grep -q "$1" "$W/xenlogd.log" && return 0; sleep 0.1; done
     return 1
 }
+# hold_stream NAME LIMIT COPIES: a stream of domain 0 writing $LOG/NAME.log,
+# held open by `xenlog run ... -- sleep` (HOLDER) until killed; sets
+# HELD_ID and HELD_FIFO (the FIFO goes into a guest's config before the
+# guest has a domid, hence domain 0)
+hold_stream() {
+    local i
+    "$B/xenlog" run 0 "$1" --limit "$2" --copies "$3" -- sleep 100000 >"$W/holder-$1.log" 2>&1 &
+    HOLDER=$!
+    for i in $(seq 100); do
+        HELD_ID=$(stream_of 0 "$LOG/$1.log")
+        [ -n "$HELD_ID" ] && [ "$(xenstore-read "/libxl/0/logging/$HELD_ID/state" 2>/dev/null)" = ready ] && break
+        sleep 0.1
+    done
+    [ -n "$HELD_ID" ] || fatal "xenlog run did not open the stream $1: $(cat "$W/holder-$1.log")"
+    HELD_FIFO=$(xenstore-read "/libxl/0/logging/$HELD_ID/pipe")
+}
 # the device model of DOMID (libxl writes its pid into xenstore)
 dm_pid() {
     local p
@@ -323,16 +339,8 @@ check "xl destroy: the FIFO stays until gc" [ -p "$PVQ_FIFO" ]
 step "2+3. floods through xenlogd: COM1 into a stream (serial=file:FIFO), debugcon via the drop-in"
 SER=$LOG/hvm-serial-serial.log
 DBG=$(xs_qemu_log hvm-dbg)
-"$B/xenlog" run 0 hvm-serial-serial --limit "$SER_LIMIT" --copies "$SER_COPIES" -- \
-    sleep 100000 >"$W/holder.log" 2>&1 &
-HOLDER=$!
-for i in $(seq 100); do
-    SERID=$(stream_of 0 "$SER")
-    [ -n "$SERID" ] && [ "$(xenstore-read "/libxl/0/logging/$SERID/state" 2>/dev/null)" = ready ] && break
-    sleep 0.1
-done
-[ -n "$SERID" ] || fatal "xenlog run did not open the serial stream: $(cat "$W/holder.log")"
-SER_FIFO=$(xenstore-read "/libxl/0/logging/$SERID/pipe")
+hold_stream hvm-serial-serial "$SER_LIMIT" "$SER_COPIES"
+SERID=$HELD_ID SER_FIFO=$HELD_FIFO
 echo "  serial stream 0/$SERID: $SER_FIFO -> $SER (limit $SER_LIMIT, copies $SER_COPIES)"
 bw_start serial hvm-serial-serial.log "$SER_LIMIT" "$SER_COPIES"
 xs_cfg_hvm_serial hvm-serial "$SERIAL_CHARDEV:$SER_FIFO" "${HVM_EXTRA[@]}" >/etc/xen/hvm-serial.cfg
@@ -553,15 +561,8 @@ step "5c. the reader stalls under a flooding guest: the guest waits, nothing is 
 kill -TERM "$XLD"; wait "$XLD"
 start_xenlogd --fifo-size 4096 || fatal "xenlogd --fifo-size 4096 did not start: $(tail -n 5 "$W/xenlogd.log")"
 STALL=$LOG/hvm-stall-serial.log
-"$B/xenlog" run 0 hvm-stall-serial --limit 16M --copies 1 -- sleep 100000 >"$W/holder-stall.log" 2>&1 &
-HOLDER=$!
-for i in $(seq 100); do
-    STID=$(stream_of 0 "$STALL")
-    [ -n "$STID" ] && [ "$(xenstore-read "/libxl/0/logging/$STID/state" 2>/dev/null)" = ready ] && break
-    sleep 0.1
-done
-[ -n "$STID" ] || fatal "xenlog run did not open the stall stream: $(cat "$W/holder-stall.log")"
-STFIFO=$(xenstore-read "/libxl/0/logging/$STID/pipe")
+hold_stream hvm-stall-serial 16777216 1
+STID=$HELD_ID STFIFO=$HELD_FIFO
 xs_cfg_hvm_serial hvm-stall "file:$STFIFO" "${HVM_EXTRA[@]}" >/etc/xen/hvm-stall.cfg
 timeout 180 xl create /etc/xen/hvm-stall.cfg >"$W/create-stall.log" 2>&1 ||
     fatal "xl create hvm-stall: $(cat "$W/create-stall.log")"
