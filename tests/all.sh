@@ -4,14 +4,14 @@
 # The whole test command (README, .ci/run): installs what is needed, builds,
 # runs cppcheck, the test suite, the suite again under AddressSanitizer+UBSan,
 # the daemon's tests under valgrind, and the system test on a real Xen
-# hypervisor inside QEMU. Ends with one line "N passed, N failed".
+# hypervisor inside QEMU. Ends with one line "N passed, N failed, N skipped".
 #
 #   XENLOGD_SKIP="asan valgrind xen"   skips parts (for a quick local run)
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
 cd "$src"
 skip=" ${XENLOGD_SKIP:-} "
-total_pass=0 total_fail=0
+total_pass=0 total_fail=0 total_skip=0
 log=$src/tests/out-all
 mkdir -p "$log"
 
@@ -23,6 +23,9 @@ tally() {   # tally LABEL OUTPUT-FILE: adds the counts of a run.sh closing line
     fi
     total_pass=$((total_pass + $(echo "$line" | sed -E 's/(^|.*[^0-9])([0-9]+) passed.*/\2/')))
     total_fail=$((total_fail + $(echo "$line" | sed -E 's/.*[^0-9]([0-9]+) failed.*/\1/')))
+    case $line in *skipped*)
+        total_skip=$((total_skip + $(echo "$line" | sed -E 's/.*[^0-9]([0-9]+) skipped.*/\1/')));;
+    esac
 }
 
 step() {    # step NAME CMD...: a check that counts as one test
@@ -80,5 +83,5 @@ case $skip in *" xen "*) ;; *)
     tally xen-system "$log/xen-system.out"
 esac
 
-echo "$total_pass passed, $total_fail failed"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]
