@@ -373,6 +373,33 @@ static void do_list(struct client *c, uint32_t domid)
     c->closing = true;
 }
 
+/* STATS: the daemon's own figures (docs/control.md). */
+static void do_stats(struct client *c)
+{
+    const struct xld *d = c->ctl->d;
+    const struct xld_figures *f = &d->figures;
+    struct xlc_daemon_info in = {
+        .version = 1, .streams = d->nstreams, .started_ms = f->started_ms,
+        .bytes_managed = f->bytes_managed, .files_managed = f->files_managed,
+        .bytes_live = f->bytes_live, .files_removed = f->files_removed,
+        .bytes_removed = f->bytes_removed, .retention_runs = f->retention_runs,
+        .last_retention_ms = f->last_retention_ms, .config_loads = f->config_loads,
+        .config_errors = f->config_errors, .reopens = f->reopens, .clamped = f->clamped,
+        .max_total_size = d->policy.max_total_size, .max_age_days = d->policy.max_age_days,
+    };
+    unsigned b;
+    const struct stream *s;
+
+    for (b = 0; b < STREAM_BUCKETS; b++)
+        for (s = d->buckets[b]; s; s = s->next) {
+            in.ready += s->state == STREAM_ACTIVE;
+            in.errored += s->state == STREAM_ERROR;
+        }
+    enqueue(c, XLC_DAEMON, &in, sizeof(in), NULL, 0);
+    enqueue(c, XLC_END, NULL, 0, NULL, 0);
+    c->closing = true;
+}
+
 static void on_request(struct client *c)
 {
     static char msg[XLC_MAX_MSG + 1];
@@ -406,6 +433,8 @@ static void on_request(struct client *c)
         send_error(c, why);
     } else if (req.type == XLC_LIST) {
         do_list(c, req.domid);
+    } else if (req.type == XLC_STATS) {
+        do_stats(c);
     } else if (req.type == XLC_INPUT) {
         send_error(c, "INPUT before CONSOLE");
     } else {

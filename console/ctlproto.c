@@ -59,6 +59,10 @@ int xlc_parse_request(const void *msg, size_t len, struct xlc_request *req,
         req->input = body;
         req->input_len = h.len;
         break;
+    case XLC_STATS:
+        if (h.len != 0)
+            return bad(why, "STATS: body must be empty");
+        break;
     default:
         return bad(why, "unknown request");
     }

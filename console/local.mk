@@ -6,6 +6,9 @@ console_xenlogd_SOURCES = \
 	console/log.c console/log.h \
 	console/store.c console/store.h \
 	console/streams.c console/streams.h \
+	console/config.c console/config.h \
+	console/retention.c console/retention.h \
+	console/reopen.c console/reopen.h \
 	console/stream.c console/stream.h \
 	console/input.c console/input.h \
 	console/rotate.c console/rotate.h \
@@ -16,5 +19,6 @@ console_xenlogd_SOURCES = \
 	console/control.c console/control.h \
 	console/ctlproto.c console/ctlproto.h \
 	console/util.h
+console_xenlogd_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
 console_xenlogd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS)
 console_xenlogd_LDADD = $(XENSTORE_LIBS) $(XENTOOLLOG_LIBS)

@@ -14,12 +14,19 @@
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "control.h"
+#include "ctlproto.h"
 #include "log.h"
 #include "loop.h"
+#include "reopen.h"
+#include "retention.h"
 #include "sandbox.h"
 #include "store.h"
 #include "streams.h"
@@ -28,21 +35,54 @@
 #define TICK_MS 250
 #define EXIT_USAGE 100
 #define EXIT_SYSTEM 111
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONFIG SYSCONFDIR "/xen/xenlogd.conf"
 
 static const char usage[] =
     "usage: xenlogd [--foreground] [--run-dir DIR] [--log-dir DIR] [--pid-file FILE]\n"
-    "               [--setup-timeout MS] [--fifo-size BYTES] [--no-sandbox] [--verbose]\n"
-    "               [--version] [--help]\n";
+    "               [--config FILE] [--setup-timeout MS] [--fifo-size BYTES]\n"
+    "               [--no-sandbox] [--verbose] [--version] [--help]\n";
 
 struct opts {
     bool foreground, verbose, no_sandbox;
     char run_dir[PATH_MAX], log_dir[PATH_MAX];
-    const char *pid_file;
+    const char *pid_file, *config;
     unsigned setup_timeout_ms, fifo_size;
 };
 
 static struct loop_fd sig_lf;
-static struct loop *the_loop;
+static struct xld *the_daemon;
+
+/* Read through the signalfd; the default action of each would kill. */
+static const int handled[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM };
+/* Ignored outright: SIGPIPE (a reader gone: send() says so), SIGXFSZ (a
+ * write past RLIMIT_FSIZE fails with EFBIG: the disk-full path), and others
+ * whose default is to terminate. SIGQUIT keeps its default (core dump). */
+static const int ignored[] = { SIGPIPE, SIGXFSZ, SIGVTALRM, SIGPROF, SIGIO, SIGPWR,
+                               SIGSTKFLT };
+
+/* SIGHUP: the config again (the old policy stays on an error), the files. */
+static void reload(struct xld *d)
+{
+    struct policy p;
+    char err[512];
+    int r = config_load(d->config_path, &p, err, sizeof(err));
+
+    if (r < 0) {
+        d->figures.config_errors++;
+        log_err(-1, "SIGHUP: %s; the policy in force is kept", err);
+    } else {
+        d->policy = p;
+        d->figures.config_loads++;
+        log_info("SIGHUP: %s %s; reopening the log files",
+                 r == 1 ? "no config file, built-in policy:" : "policy re-read from",
+                 d->config_path);
+    }
+    streams_reopen_all(d);
+    retention_soon(d->retention);
+}
 
 static void on_signal(struct loop_fd *lf, uint32_t events)
 {
@@ -53,7 +93,11 @@ static void on_signal(struct loop_fd *lf, uint32_t events)
         if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
             log_info("signal %u: exiting; streams stay ready for the next daemon",
                      si.ssi_signo);
-            loop_stop(the_loop);
+            loop_stop(the_daemon->loop);
+        } else if (si.ssi_signo == SIGHUP) {
+            reload(the_daemon);
+        } else {
+            log_info("signal %u (from pid %u) ignored", si.ssi_signo, si.ssi_pid);
         }
     }
 }
@@ -64,6 +108,8 @@ static void on_tick(void *data, uint64_t now)
 
     store_tick(d->store, now);
     streams_tick(d, now);
+    streams_check_moved(d, now);
+    retention_tick(d->retention, now);
 }
 
 /* An absolute directory name, without trailing slashes. */
@@ -89,6 +135,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         { "run-dir", required_argument, NULL, 'r' },
         { "log-dir", required_argument, NULL, 'l' },
         { "pid-file", required_argument, NULL, 'p' },
+        { "config", required_argument, NULL, 'c' },
         { "setup-timeout", required_argument, NULL, 't' },
         { "fifo-size", required_argument, NULL, 'F' },
         { "verbose", no_argument, NULL, 'v' },
@@ -105,12 +152,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     snprintf(o->log_dir, sizeof(o->log_dir), "%s", XEN_LOG_DIR);
     o->setup_timeout_ms = 5000;
     o->fifo_size = 1024 * 1024;
-    while ((c = getopt_long(argc, argv, "fr:l:p:t:vVh", lopts, NULL)) != -1) {
+    o->config = DEFAULT_CONFIG;
+    while ((c = getopt_long(argc, argv, "fr:l:p:c:t:vVh", lopts, NULL)) != -1) {
         switch (c) {
         case 'f': o->foreground = true; break;
         case 'r': if (set_dir(o->run_dir, optarg, "--run-dir")) return -1; break;
         case 'l': if (set_dir(o->log_dir, optarg, "--log-dir")) return -1; break;
         case 'p': o->pid_file = optarg; break;
+        case 'c': o->config = optarg; break;
         case 't':
             if (parse_decimal(optarg, 1, 3600000, &v)) {
                 fprintf(stderr, "xenlogd: --setup-timeout: 1 to 3600000 ms\n");
@@ -221,9 +270,80 @@ static void detach_stdio(int fd)
     close(fd);
 }
 
-static int setup(struct xld *d, const struct opts *o)
+static int setup_signals(struct xld *d)
 {
     sigset_t set;
+    size_t i;
+
+    sigemptyset(&set);
+    for (i = 0; i < sizeof(handled) / sizeof(handled[0]); i++)
+        sigaddset(&set, handled[i]);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    for (i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
+        signal(ignored[i], SIG_IGN);
+    /* Real-time signals from SIGRTMIN (glibc keeps those below for itself). */
+    for (i = (size_t)SIGRTMIN; i <= (size_t)SIGRTMAX; i++)
+        signal((int)i, SIG_IGN);
+    sig_lf.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    sig_lf.fn = on_signal;
+    if (sig_lf.fd < 0 || loop_add(d->loop, &sig_lf, EPOLLIN) < 0) {
+        log_err(errno, "signalfd");
+        return -1;
+    }
+    return 0;
+}
+
+/* Does a daemon listen on the control socket of this run dir? */
+static bool socket_answers(const char *run_dir)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd, r;
+
+    if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", run_dir, XLC_SOCKET) >=
+        (int)sizeof(sa.sun_path))
+        return false;
+    fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+    close(fd);
+    return r == 0;
+}
+
+/* Another daemon serving this store, or listening in this run dir: stop
+ * before touching anything that could be its (the control socket). */
+static int check_alone(const struct xld *d)
+{
+    int other = store_other_daemon();
+
+    if (other < 0)
+        log_err(-other, "cannot connect to xenstore");
+    else if (other > 0)
+        log_err(-1, "another xenlogd (pid %d) serves this xenstore", other);
+    else if (socket_answers(d->run_dir))
+        log_err(-1, "another xenlogd listens on %s/%s", d->run_dir, XLC_SOCKET);
+    else
+        return 0;
+    return -1;
+}
+
+/* The directory of the config file, for the sandbox: SIGHUP reads it. */
+static int open_config_dir(const char *path)
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+
+    if (!slash)
+        return open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (slash == path)
+        return open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+    return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+static int setup(struct xld *d, const struct opts *o)
+{
+    int conf_dirfd;
 
     d->run_dir = o->run_dir;
     d->log_dir = o->log_dir;
@@ -241,30 +361,22 @@ static int setup(struct xld *d, const struct opts *o)
     }
     /* Room to look at a whole window before rotating (see stream.c). */
     fcntl(d->scratch[1], F_SETPIPE_SZ, IO_BUF_SIZE);
-    d->loop = the_loop = loop_new(TICK_MS, on_tick, d);
-    if (!d->loop)
+    d->loop = loop_new(TICK_MS, on_tick, d);
+    if (!d->loop || setup_signals(d) < 0 || check_alone(d) < 0)
         return -1;
     d->control = control_open(d);
     d->store = store_new(d, control_path(d->control));
-    if (!d->loop || !d->store)
+    d->retention = retention_new(d);
+    if (!d->store || !d->retention)
         return -1;
-
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGHUP);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    sig_lf.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-    sig_lf.fn = on_signal;
-    if (sig_lf.fd < 0 || loop_add(d->loop, &sig_lf, EPOLLIN) < 0) {
-        log_err(errno, "signalfd");
-        return -1;
-    }
     /* Before store_connect(): Landlock binds only the calling thread and
      * the threads it makes later, and xs_watch() makes libxenstore's reader. */
-    if (!o->no_sandbox)
-        sandbox_enter(d->run_dirfd, d->log_dirfd);
+    if (!o->no_sandbox) {
+        conf_dirfd = open_config_dir(d->config_path);
+        sandbox_enter(d->run_dirfd, d->log_dirfd, conf_dirfd);
+        if (conf_dirfd >= 0)
+            close(conf_dirfd);
+    }
     if (store_connect(d->store) < 0) {
         log_err(errno, "cannot connect to xenstore");
         return -1;
@@ -275,6 +387,8 @@ static int setup(struct xld *d, const struct opts *o)
 static void teardown(struct xld *d)
 {
     control_close(d->control);
+    retention_note_live(d->retention);
+    retention_free(d->retention);
     streams_close_all(d);
     if (d->store) {
         store_unadvertise(d->store);
@@ -294,6 +408,21 @@ static void teardown(struct xld *d)
         close(d->log_dirfd);
 }
 
+/* At start-up a config that cannot be used is an error: nothing runs. */
+static int load_config(struct xld *d, const char *path)
+{
+    char err[512];
+    int r = config_load(path, &d->policy, err, sizeof(err));
+
+    d->config_path = path;
+    if (r < 0) {
+        fprintf(stderr, "xenlogd: %s\n", err);
+        return -1;
+    }
+    d->figures.config_loads = r == 0;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static struct xld d;
@@ -301,7 +430,10 @@ int main(int argc, char **argv)
     int ready_fd = -1, pid_fd = -1, null_fd = -1, rc = EXIT_SYSTEM;
 
     d.run_dirfd = d.log_dirfd = d.scratch[0] = d.scratch[1] = sig_lf.fd = -1;
+    the_daemon = &d;
     if (parse_opts(argc, argv, &o) < 0)
+        return EXIT_USAGE;
+    if (load_config(&d, o.config) < 0)
         return EXIT_USAGE;
     if (!o.foreground && daemonize(&ready_fd) < 0) {
         perror("xenlogd: fork");
@@ -317,7 +449,10 @@ int main(int argc, char **argv)
         goto out;
     if (setup(&d, &o) < 0)
         goto out;
-    log_info("serving: run dir %s, log dir %s", d.run_dir, d.log_dir);
+    d.figures.started_ms = (uint64_t)time(NULL) * 1000;
+    log_info("serving: run dir %s, log dir %s, policy %s%s", d.run_dir, d.log_dir,
+             d.figures.config_loads ? "from " : "built in (no ", d.figures.config_loads ?
+             d.config_path : "config file)");
     if (ready_fd >= 0) {
         detach_stdio(null_fd);
         null_fd = -1;

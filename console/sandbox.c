@@ -37,7 +37,7 @@ static int add_rule(int ruleset, int dirfd, const char *path, uint64_t access)
 }
 
 /* The Landlock ABI in force, or -1. */
-static int landlock_enter(int run_dirfd, int log_dirfd)
+static int landlock_enter(int run_dirfd, int log_dirfd, int conf_dirfd)
 {
     struct landlock_ruleset_attr attr = { 0 };
     uint64_t rw = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE;
@@ -69,6 +69,9 @@ static int landlock_enter(int run_dirfd, int log_dirfd)
     }
     r |= add_rule(ruleset, run_dirfd, NULL, dir | LANDLOCK_ACCESS_FS_MAKE_SOCK);
     r |= add_rule(ruleset, log_dirfd, NULL, dir | LANDLOCK_ACCESS_FS_MAKE_REG);
+    /* Read only: the config file's directory, for SIGHUP (main.c). */
+    if (conf_dirfd >= 0)
+        r |= add_rule(ruleset, conf_dirfd, NULL, LANDLOCK_ACCESS_FS_READ_FILE);
     r |= add_rule(ruleset, -1, "/dev/xen", rw);
     r |= add_rule(ruleset, -1, "/proc/xen", rw);
 #if defined(__SANITIZE_ADDRESS__)
@@ -86,9 +89,9 @@ static int landlock_enter(int run_dirfd, int log_dirfd)
     return abi;
 }
 
-int sandbox_enter(int run_dirfd, int log_dirfd)
+int sandbox_enter(int run_dirfd, int log_dirfd, int conf_dirfd)
 {
-    int abi = landlock_enter(run_dirfd, log_dirfd);
+    int abi = landlock_enter(run_dirfd, log_dirfd, conf_dirfd);
     int sc = seccomp_enter();
 
     if (abi > 0)

@@ -9,8 +9,9 @@
 #ifndef XENLOGD_SANDBOX_H
 #define XENLOGD_SANDBOX_H
 
-/* Both are O_PATH descriptors of the directories. 0 if both are in force,
- * -1 if not (the log says which is). */
-int sandbox_enter(int run_dirfd, int log_dirfd);
+/* O_PATH descriptors of the directories; conf_dirfd (the config file's,
+ * read only, or -1) is for SIGHUP. 0 if both are in force, -1 if not (the
+ * log says which is). */
+int sandbox_enter(int run_dirfd, int log_dirfd, int conf_dirfd);
 
 #endif

@@ -130,10 +130,10 @@ static void scan(struct store *st)
 }
 
 /* Another live daemon advertised in this store? Two would split the data. */
-static int other_daemon(struct store *st)
+static int other_daemon_of(struct xs_handle *xsh)
 {
     unsigned len;
-    char *v = xs_read(st->xsh, XBT_NULL, ADVERT "/pid", &len);
+    char *v = xs_read(xsh, XBT_NULL, ADVERT "/pid", &len);
     uint64_t pid = 0;
     int other = 0;
 
@@ -141,6 +141,23 @@ static int other_daemon(struct store *st)
         (kill((pid_t)pid, 0) == 0 || errno == EPERM))
         other = (int)pid;
     free(v);
+    return other;
+}
+
+static int other_daemon(struct store *st)
+{
+    return other_daemon_of(st->xsh);
+}
+
+int store_other_daemon(void)
+{
+    struct xs_handle *xsh = xs_open(0);
+    int other;
+
+    if (!xsh)
+        return -(errno ? errno : EIO);
+    other = other_daemon_of(xsh);
+    xs_close(xsh);
     return other;
 }
 

@@ -15,6 +15,9 @@
 struct store *store_new(struct xld *d, const char *control_path);
 void store_free(struct store *st);
 
+/* Before anything is touched at start-up: the pid of another live daemon
+ * advertised in the store, 0 if none, negative errno if there is no store. */
+int store_other_daemon(void);
 /* Connects, watches /libxl, advertises, adopts what is there. 0 or -1. */
 int store_connect(struct store *st);
 bool store_connected(const struct store *st);

@@ -47,6 +47,7 @@ struct stream {
     int io_err;               /* non-zero while the file cannot be written */
     uint64_t retry_at;
     uint64_t dropped_unreported;
+    bool reopen_failed;       /* reopen.c: said once, until it works again */
     struct stream_stats st;
     struct client *readers;   /* attached through the control socket */
     unsigned nreaders;

@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "log.h"
+#include "retention.h"
 #include "store.h"
 #include "stream.h"
 #include "streams.h"
@@ -52,6 +54,8 @@ static void forget(struct xld *d, struct stream *s)
     d->nstreams--;
     if (s->state == STREAM_ACTIVE) {
         stream_drain_close(s);
+        retention_note_stream(d->retention, s);
+        retention_soon(d->retention);
         log_info("stream %u/%u: finished (%llu bytes, %llu rotations)", s->domid, s->id,
                  (unsigned long long)s->st.bytes_written,
                  (unsigned long long)s->st.rotations);
@@ -108,16 +112,32 @@ static const char *conflict(struct xld *d, const struct stream *s, char *buf, si
     return NULL;
 }
 
+/* The host's policy: defaults for absent nodes, caps (config.h). */
+static void apply_policy(struct stream *s, char *note, size_t len)
+{
+    enum log_kind k = kind_of(s->p.file_base, s->p.input_rel[0] != '\0');
+    unsigned clamped = policy_apply(&s->d->policy, k, &s->p);
+
+    snprintf(note, len, ", %s%s%s%s", kind_name(k), clamped ? ", clamped: " : "",
+             clamped & POLICY_CLAMPED_LIMIT ? "limit " : "",
+             clamped & POLICY_CLAMPED_COPIES ? "copies " : "");
+    if (clamped) {
+        note[strlen(note) - 1] = '\0';
+        s->d->figures.clamped++;
+    }
+}
+
 static void start(struct stream *s, bool adopt)
 {
     struct xld *d = s->d;
-    char err[512];
+    char err[512], note[64];
     const char *why, *node = NULL;
 
     if (!spec_validate(&s->spec, d->run_dir, d->log_dir, &s->p, err, sizeof(err))) {
         fail(s, err);
         return;
     }
+    apply_policy(s, note, sizeof(note));
     if ((why = conflict(d, s, err, sizeof(err)))) {
         fail(s, why);
         return;
@@ -128,11 +148,12 @@ static void start(struct stream *s, bool adopt)
         return;
     }
     s->state = STREAM_ACTIVE;
+    retention_note_stream(d->retention, s);
     switch (store_set_state(d->store, s->domid, s->id, "ready", NULL)) {
     case 1:
-        log_info("stream %u/%u: %s %s (limit %llu, copies %u)%s%s", s->domid, s->id,
+        log_info("stream %u/%u: %s %s (limit %llu, copies %u%s)%s%s", s->domid, s->id,
                  adopt ? "adopted" : "ready", s->spec.file,
-                 (unsigned long long)s->p.limit, s->p.copies,
+                 (unsigned long long)s->p.limit, s->p.copies, note,
                  s->in ? ", input " : "", s->in ? s->spec.input : "");
         break;
     case 0:
@@ -176,7 +197,7 @@ void streams_changed(struct xld *d, unsigned domid, unsigned id)
         s->state = STREAM_PENDING;
         s->first_seen = now_ms();
     }
-    if (sp.pipe && sp.file && sp.limit && sp.copies)
+    if (sp.pipe && sp.file)
         start(s, state && strcmp(state, "ready") == 0);
     free(state);
 }
@@ -206,8 +227,7 @@ void streams_tick(struct xld *d, uint64_t now)
             else if (s->state == STREAM_PENDING &&
                      now - s->first_seen >= d->setup_timeout_ms) {
                 char err[64];
-                const char *node = !s->spec.pipe ? "pipe" : !s->spec.file ? "file"
-                                 : !s->spec.limit ? "limit" : "copies";
+                const char *node = !s->spec.pipe ? "pipe" : "file";
 
                 snprintf(err, sizeof(err), "%s: missing", node);
                 fail(s, err);

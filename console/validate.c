@@ -82,10 +82,6 @@ bool spec_validate(const struct spec *sp, const char *run_dir, const char *log_d
         return fail(err, errlen, "pipe", "missing");
     if (!sp->file)
         return fail(err, errlen, "file", "missing");
-    if (!sp->limit)
-        return fail(err, errlen, "limit", "missing");
-    if (!sp->copies)
-        return fail(err, errlen, "copies", "missing");
 
     if ((why = path_beneath(run_dir, sp->pipe, &rel)))
         return fail(err, errlen, "pipe", why);
@@ -112,13 +108,18 @@ bool spec_validate(const struct spec *sp, const char *run_dir, const char *log_d
     }
     if (strlen(rel) > NAME_MAX_LEN)
         return fail(err, errlen, "file", "name too long");
+    if (strncmp(rel, RESERVED_PREFIX, strlen(RESERVED_PREFIX)) == 0)
+        return fail(err, errlen, "file", "name reserved for the daemon's record");
     snprintf(out->file_base, sizeof(out->file_base), "%s", rel);
 
-    if ((why = parse_decimal(sp->limit, LIMIT_MIN, LIMIT_MAX, &v)))
+    out->limit = 0;
+    if (sp->limit && (why = parse_decimal(sp->limit, LIMIT_MIN, LIMIT_MAX, &out->limit)))
         return fail(err, errlen, "limit", why);
-    out->limit = v;
-    if ((why = parse_decimal(sp->copies, 0, COPIES_MAX, &v)))
+    out->copies = 0;
+    out->copies_set = sp->copies != NULL;
+    if (sp->copies && (why = parse_decimal(sp->copies, 0, COPIES_MAX, &v)))
         return fail(err, errlen, "copies", why);
-    out->copies = (unsigned)v;
+    if (sp->copies)
+        out->copies = (unsigned)v;
     return true;
 }

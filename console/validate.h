@@ -15,9 +15,12 @@
 #define COPIES_MAX 99ULL
 #define NAME_MAX_LEN 200
 #define ID_MAX 2147483647ULL
+/* File names the daemon keeps for itself (its record, retention.h). */
+#define RESERVED_PREFIX ".xenlogd."
 
-/* The nodes the toolstack writes; NULL where a node is missing. The first
- * four are required; input (a console stream's input FIFO) is optional. */
+/* The nodes the toolstack writes; NULL where a node is missing. pipe and
+ * file are required; limit and copies are optional (the host's policy gives
+ * the default, config.h), and so is input (a console stream's input FIFO). */
 struct spec {
     char *pipe;
     char *file;
@@ -32,8 +35,9 @@ struct params {
     char input_rel[PATH_MAX]; /* beneath the run dir; "" if no input node */
     char file_dir[PATH_MAX];  /* beneath the log dir; "." for the log dir */
     char file_base[NAME_MAX_LEN + 1];
-    uint64_t limit;
+    uint64_t limit;           /* 0 if the node is absent */
     unsigned copies;
+    bool copies_set;          /* false if the node is absent */
 };
 
 /* Decimal digits only, no sign, no leading zero; NULL or a reason. */
@@ -49,7 +53,8 @@ bool parse_id(const char *s, unsigned *out);
  */
 const char *path_beneath(const char *dir, const char *path, const char **rel);
 
-/* Validates the four nodes and input if present; on failure writes "node: reason" to err. */
+/* Validates pipe and file, and limit, copies and input if present; on
+ * failure writes "node: reason" to err. */
 bool spec_validate(const struct spec *sp, const char *run_dir, const char *log_dir,
                    struct params *out, char *err, size_t errlen);
 

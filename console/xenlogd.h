@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "config.h"
+
 #define STREAM_BUCKETS 4096
 #define IO_BUF_SIZE (256 * 1024)
 
@@ -14,6 +16,21 @@ struct loop;
 struct store;
 struct control;
 struct stream;
+struct retention;
+
+/* Daemon-level figures (docs/control.md, STATS). */
+struct xld_figures {
+    uint64_t started_ms;            /* CLOCK_REALTIME */
+    uint64_t config_loads;          /* successful (re-)reads of the config */
+    uint64_t config_errors;         /* SIGHUPs whose config was refused */
+    uint64_t reopens;               /* log files reopened (SIGHUP, moved away) */
+    uint64_t clamped;               /* streams whose limit or copies met a cap */
+    uint64_t retention_runs;
+    uint64_t last_retention_ms;     /* CLOCK_REALTIME; 0: never */
+    uint64_t files_removed, bytes_removed;   /* by retention, since start */
+    uint64_t files_managed, bytes_managed;   /* at the last retention pass */
+    uint64_t bytes_live;            /* of those, the files of live streams */
+};
 
 struct xld {
     struct loop *loop;
@@ -28,6 +45,10 @@ struct xld {
     char *buf;                  /* IO_BUF_SIZE bytes, for looking and discarding */
     struct stream *buckets[STREAM_BUCKETS];
     unsigned nstreams;
+    const char *config_path;
+    struct policy policy;       /* in force; SIGHUP re-reads it */
+    struct retention *retention;
+    struct xld_figures figures;
 };
 
 #endif

@@ -69,14 +69,22 @@ bad copies 4294967296 "range"
 bad copies -1 "decimal"
 bad copies x "decimal"
 
-say "missing node: error after the set-up timeout"
-xenstore-write /libxl/4/logging/1/pipe "$RUN/good.fifo" /libxl/4/logging/1/file "$LOG/m.log" \
-    /libxl/4/logging/1/limit 4096
+say "missing node: error after the set-up timeout (file; limit and copies are optional)"
+xenstore-write /libxl/4/logging/1/pipe "$RUN/good.fifo" /libxl/4/logging/1/limit 4096 \
+    /libxl/4/logging/1/copies 1
 wait_state 4 1 error 10
-[ "$(xenstore-read /libxl/4/logging/1/error)" = "copies: missing" ] || fail "missing-node reason"
+[ "$(xenstore-read /libxl/4/logging/1/error)" = "file: missing" ] || fail "missing-node reason"
+xenstore-rm /libxl/4/logging/1
+
+say "a file name reserved for the daemon's record"
+stream 4 5 "$LOG/.xenlogd.files" 4096 1 "$RUN/res.fifo"
+wait_state 4 5 error
+[ "$(xenstore-read /libxl/4/logging/5/error)" = "file: name reserved for the daemon's record" ] ||
+    fail "reserved name: $(xenstore-read /libxl/4/logging/5/error)"
+xenstore-rm /libxl/4/logging/5
 
 say "nodes removed mid-setup: nothing written back, nothing created"
-xenstore-write /libxl/4/logging/2/pipe "$RUN/good.fifo" /libxl/4/logging/2/file "$LOG/mid.log"
+xenstore-write /libxl/4/logging/2/pipe "$RUN/good.fifo" /libxl/4/logging/2/limit 4096
 xenstore-rm /libxl/4/logging/2
 sleep 1
 xenstore-read /libxl/4/logging/2/state 2>/dev/null && fail "state written into a removed stream"

@@ -4,8 +4,9 @@
  * one connection, in order, then prints every reply, one line each, until
  * the daemon closes the connection or nothing came for 2 seconds.
  *   MSG: attach:D,I,B,F | console:D,I,B,F | input:TEXT | inputn:N (N bytes
- *        of 'x') | type:T,N (type T, N zero bytes)
- *   replies: OK, DATA <bytes>, LIVE, END, SKIPPED, ERROR <reason>, TYPE <n>
+ *        of 'x') | type:T,N (type T, N zero bytes) | stats
+ *   replies: OK, DATA <bytes>, LIVE, END, SKIPPED, ERROR <reason>, TYPE <n>,
+ *        DAEMON name=value ... (the fields of STATS's reply)
  * For tests of the protocol's error paths (t-console).
  */
 #include <poll.h>
@@ -32,6 +33,9 @@ static int build(const char *arg, size_t *len)
         h.type = arg[0] == 'a' ? XLC_ATTACH : XLC_CONSOLE;
         h.len = sizeof(a);
         memcpy(body, &a, sizeof(a));
+    } else if (strcmp(arg, "stats") == 0) {
+        h.type = XLC_STATS;
+        h.len = 0;
     } else if (strncmp(arg, "input:", 6) == 0) {
         h.type = XLC_INPUT;
         h.len = (uint32_t)strlen(arg + 6);
@@ -50,6 +54,26 @@ static int build(const char *arg, size_t *len)
     memcpy(msg, &h, sizeof(h));
     *len = sizeof(h) + h.len;
     return 0;
+}
+
+static void print_daemon(const char *body, size_t len)
+{
+    struct xlc_daemon_info in;
+
+    memset(&in, 0, sizeof(in));
+    memcpy(&in, body, len < sizeof(in) ? len : sizeof(in));
+    printf("DAEMON version=%u streams=%u ready=%u errored=%u started_ms=%llu "
+           "bytes_managed=%llu files_managed=%llu bytes_live=%llu files_removed=%llu "
+           "bytes_removed=%llu retention_runs=%llu last_retention_ms=%llu config_loads=%llu "
+           "config_errors=%llu reopens=%llu clamped=%llu max_total_size=%llu "
+           "max_age_days=%u\n", in.version, in.streams, in.ready, in.errored,
+           (unsigned long long)in.started_ms, (unsigned long long)in.bytes_managed,
+           (unsigned long long)in.files_managed, (unsigned long long)in.bytes_live,
+           (unsigned long long)in.files_removed, (unsigned long long)in.bytes_removed,
+           (unsigned long long)in.retention_runs, (unsigned long long)in.last_retention_ms,
+           (unsigned long long)in.config_loads, (unsigned long long)in.config_errors,
+           (unsigned long long)in.reopens, (unsigned long long)in.clamped,
+           (unsigned long long)in.max_total_size, in.max_age_days);
 }
 
 int main(int argc, char **argv)
@@ -95,6 +119,7 @@ int main(int argc, char **argv)
         case XLC_LIVE: puts("LIVE"); break;
         case XLC_END: puts("END"); break;
         case XLC_SKIPPED: puts("SKIPPED"); break;
+        case XLC_DAEMON: print_daemon(msg + sizeof(h), h.len); break;
         case XLC_ERROR: printf("ERROR %.*s\n", (int)h.len, msg + sizeof(h)); break;
         default: printf("TYPE %u\n", h.type); break;
         }
