@@ -251,12 +251,19 @@ static int merge(struct parsed *ps, const char *name, char *err, size_t errlen)
             default: out->max_copies = src->max_copies; break;
             }
         }
+        /* A built-in default above a cap the file sets goes down to it. */
+        if (out->limit > out->max_limit && !where[K_LIMIT])
+            out->limit = out->max_limit;
+        if (out->copies > out->max_copies && !where[K_COPIES])
+            out->copies = out->max_copies;
         if (out->limit > out->max_limit)
-            return bad(err, errlen, name, where[K_LIMIT] ? where[K_LIMIT] : where[K_MAX_LIMIT],
-                       "[%s] limit is above max_limit", kind_names[k]);
+            return bad(err, errlen, name, where[K_LIMIT],
+                       "[%s] limit %llu is above max_limit %llu", kind_names[k],
+                       (unsigned long long)out->limit, (unsigned long long)out->max_limit);
         if (out->copies > out->max_copies)
-            return bad(err, errlen, name, where[K_COPIES] ? where[K_COPIES] : where[K_MAX_COPIES],
-                       "[%s] copies is above max_copies", kind_names[k]);
+            return bad(err, errlen, name, where[K_COPIES],
+                       "[%s] copies %u is above max_copies %u", kind_names[k], out->copies,
+                       out->max_copies);
     }
     return 0;
 }

@@ -23,9 +23,23 @@
 #define MAX_ENTRIES 200000u
 #define HASH_SIZE 8192u
 
+/* What identifies a file the daemon wrote: an inode number alone may be
+ * reused for a file made after ours was removed; its birth time is not. */
+struct fid {
+    uint64_t dev, ino, btime;   /* btime: ns since the epoch; 0 if unknown */
+};
+
+/* What a pass needs of a file. */
+struct look {
+    struct fid id;
+    bool ours;
+    uint64_t size;
+    int64_t mtime;
+};
+
 struct entry {
     char *rel;              /* beneath the log dir; NULL: a freed slot */
-    uint64_t dev, ino;
+    struct fid id;
     uint64_t live_pass;     /* the pass that saw it as a live stream's file */
     int next;               /* hash chain, -1 at the end */
 };
@@ -83,15 +97,19 @@ static void rehash(struct retention *r)
 }
 
 /* The record gains or updates rel; returns its index or -1. */
-static int upsert(struct retention *r, const char *rel, uint64_t dev, uint64_t ino)
+static bool same(const struct fid *a, const struct fid *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->btime == b->btime;
+}
+
+static int upsert(struct retention *r, const char *rel, const struct fid *id)
 {
     int i = lookup(r, rel);
     unsigned h;
 
     if (i >= 0) {
-        if (r->e[i].dev != dev || r->e[i].ino != ino) {
-            r->e[i].dev = dev;
-            r->e[i].ino = ino;
+        if (!same(&r->e[i].id, id)) {
+            r->e[i].id = *id;
             r->dirty = true;
         }
         return i;
@@ -115,8 +133,7 @@ static int upsert(struct retention *r, const char *rel, uint64_t dev, uint64_t i
     if (!(r->e[r->n].rel = strdup(rel)))
         return -1;
     h = hash_of(rel);
-    r->e[r->n].dev = dev;
-    r->e[r->n].ino = ino;
+    r->e[r->n].id = *id;
     r->e[r->n].live_pass = 0;
     r->e[r->n].next = r->hash[h];
     r->hash[h] = (int)r->n;
@@ -142,11 +159,29 @@ static int rel_of(char *buf, size_t len, const char *dir, const char *name)
     return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-/* The daemon's own: regular, its uid, one link (a hard link elsewhere
- * would make removing it remove nothing, or something not ours). */
+/* The daemon's own kind of file: regular, its uid, one link (a hard link
+ * elsewhere would make removing it remove nothing, or something not ours). */
 static bool ours(const struct xld *d, const struct stat *st)
 {
     return S_ISREG(st->st_mode) && st->st_uid == d->uid && st->st_nlink == 1;
+}
+
+/* name in dfd, not followed if a symlink. 0 or -errno. */
+static int look_at(const struct xld *d, int dfd, const char *name, struct look *l)
+{
+    struct statx sx;
+
+    if (statx(dfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
+              STATX_BASIC_STATS | STATX_BTIME, &sx) < 0)
+        return -errno;
+    l->id.dev = ((uint64_t)sx.stx_dev_major << 32) | sx.stx_dev_minor;
+    l->id.ino = sx.stx_ino;
+    l->id.btime = (sx.stx_mask & STATX_BTIME) ?
+        (uint64_t)sx.stx_btime.tv_sec * 1000000000u + sx.stx_btime.tv_nsec : 0;
+    l->ours = S_ISREG(sx.stx_mode) && sx.stx_uid == d->uid && sx.stx_nlink == 1;
+    l->size = sx.stx_size;
+    l->mtime = sx.stx_mtime.tv_sec;
+    return 0;
 }
 
 static void parse_record(struct retention *r, char *text)
@@ -156,17 +191,21 @@ static void parse_record(struct retention *r, char *text)
     unsigned bad = 0;
 
     for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        unsigned long long dev, ino;
+        unsigned long long dev, ino, btime;
+        struct fid id;
         int off = 0;
 
-        if (sscanf(line, "%llu %llu %n", &dev, &ino, &off) != 2 || off == 0 ||
+        if (sscanf(line, "%llu %llu %llu %n", &dev, &ino, &btime, &off) != 3 || off == 0 ||
             snprintf(path, sizeof(path), "%s/%s", r->d->log_dir, line + off) >=
                 (int)sizeof(path) ||
             path_beneath(r->d->log_dir, path, &rel) != NULL || lookup(r, rel) >= 0) {
             bad++;
             continue;
         }
-        upsert(r, rel, dev, ino);
+        id.dev = dev;
+        id.ino = ino;
+        id.btime = btime;
+        upsert(r, rel, &id);
     }
     if (bad)
         log_warn("retention: %u bad lines in %s/" RECORD_NAME " ignored", bad, r->d->log_dir);
@@ -216,7 +255,7 @@ static void save(struct retention *r)
 
         if (!r->e[i].rel)
             continue;
-        need = strlen(r->e[i].rel) + 48;
+        need = strlen(r->e[i].rel) + 72;
         if (len + need > cap) {
             char *nb = realloc(buf, (cap = (cap + need) * 2));
 
@@ -226,9 +265,10 @@ static void save(struct retention *r)
             }
             buf = nb;
         }
-        len += (size_t)snprintf(buf + len, cap - len, "%llu %llu %s\n",
-                                (unsigned long long)r->e[i].dev,
-                                (unsigned long long)r->e[i].ino, r->e[i].rel);
+        len += (size_t)snprintf(buf + len, cap - len, "%llu %llu %llu %s\n",
+                                (unsigned long long)r->e[i].id.dev,
+                                (unsigned long long)r->e[i].id.ino,
+                                (unsigned long long)r->e[i].id.btime, r->e[i].rel);
     }
     fd = openat(r->d->log_dirfd, RECORD_NEW,
                 O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0640);
@@ -299,19 +339,19 @@ static uint64_t note(struct retention *r, const struct stream *s, int dfd)
 {
     char name[NAME_MAX_LEN + 16], rel[PATH_MAX];
     uint64_t bytes = 0;
-    struct stat st;
+    struct look l;
     unsigned i;
     int idx;
 
     for (i = 0; i <= s->p.copies; i++) {
         copy_name(name, sizeof(name), s->p.file_base, i);
-        if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !ours(r->d, &st) ||
+        if (look_at(r->d, dfd, name, &l) < 0 || !l.ours ||
             rel_of(rel, sizeof(rel), s->p.file_dir, name) < 0)
             continue;
-        idx = upsert(r, rel, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+        idx = upsert(r, rel, &l.id);
         if (idx >= 0)
             r->e[idx].live_pass = r->pass;
-        bytes += (uint64_t)st.st_size;
+        bytes += l.size;
     }
     return bytes;
 }
@@ -367,17 +407,16 @@ static int dir_of(const struct retention *r, const char *rel, const char **name)
     return logdir_open(r->d->log_dirfd, dir, &dfd) ? -ENOENT : dfd;
 }
 
-/* Still the file the record names, and the daemon's? Its stat in *st. */
+/* Still the file the record names, and the daemon's? What it is in *l. */
 static bool still_ours(const struct retention *r, unsigned i, int dfd, const char *name,
-                       struct stat *st)
+                       struct look *l)
 {
-    return fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW) == 0 && ours(r->d, st) &&
-           (uint64_t)st->st_dev == r->e[i].dev && (uint64_t)st->st_ino == r->e[i].ino;
+    return look_at(r->d, dfd, name, l) == 0 && l->ours && same(&l->id, &r->e[i].id);
 }
 
 static bool remove_file(struct retention *r, const struct found *f, const char *why)
 {
-    struct stat st;
+    struct look l;
     const char *name;
     char rel[PATH_MAX];
     int dfd = dir_of(r, r->e[f->idx].rel, &name);
@@ -386,12 +425,12 @@ static bool remove_file(struct retention *r, const struct found *f, const char *
     if (dfd < 0)
         return false;
     /* Checked again just before: the object, not the name of a while ago. */
-    if (still_ours(r, f->idx, dfd, name, &st) && unlinkat(dfd, name, 0) == 0) {
+    if (still_ours(r, f->idx, dfd, name, &l) && unlinkat(dfd, name, 0) == 0) {
         snprintf(rel, sizeof(rel), "%s", r->e[f->idx].rel);
         log_info("retention: removed %s/%s (%llu bytes, %s)", r->d->log_dir, rel,
-                 (unsigned long long)st.st_size, why);
+                 (unsigned long long)l.size, why);
         r->d->figures.files_removed++;
-        r->d->figures.bytes_removed += (uint64_t)st.st_size;
+        r->d->figures.bytes_removed += l.size;
         done = true;
     }
     if (dfd != r->d->log_dirfd)
@@ -409,17 +448,17 @@ static struct found *finished(struct retention *r, unsigned *nf, uint64_t *bytes
     *nf = 0;
     *bytes = 0;
     for (i = 0; f && i < r->n; i++) {
-        struct stat st;
+        struct look l;
         const char *name;
         int dfd;
 
         if (!r->e[i].rel || r->e[i].live_pass == r->pass)
             continue;
         dfd = dir_of(r, r->e[i].rel, &name);
-        if (dfd >= 0 && still_ours(r, i, dfd, name, &st)) {
+        if (dfd >= 0 && still_ours(r, i, dfd, name, &l)) {
             f[*nf].idx = i;
-            f[*nf].size = (uint64_t)st.st_size;
-            f[*nf].mtime = (int64_t)st.st_mtime;
+            f[*nf].size = l.size;
+            f[*nf].mtime = l.mtime;
             *bytes += f[(*nf)++].size;
         } else {
             drop(r, i);     /* gone, or no longer ours: forgotten, untouched */

@@ -40,9 +40,10 @@ retry() {
 advertised() { [ "$(xenstore-read /tool/xenlogd/pid 2>/dev/null)" = "$1" ]; }
 
 # xld_start [ARGS...]: the daemon in the foreground, under $XENLOGD_WRAP if set.
+# Its config is $T/xenlogd.conf (none: the built-in policy), never the host's.
 xld_start() {
     ${XENLOGD_WRAP:-} "$XENLOGD" --foreground --verbose --run-dir "$RUN" --log-dir "$LOG" \
-        "$@" >>"$T/xenlogd.log" 2>&1 &
+        --config "$T/xenlogd.conf" "$@" >>"$T/xenlogd.log" 2>&1 &
     XLD_PID=$!
     retry 60 advertised "$XLD_PID" || fail "daemon did not advertise itself"
 }

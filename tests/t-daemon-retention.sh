@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Retention (xenlogd.conf(5)): the files of finished streams go by age and
+# by the total cap; never a live stream's file, never a file the daemon did
+# not write (libxl's own logs, a file put in place of one of its files, a
+# hard link, a symlink); at start, periodically, after a stream ends; the
+# record survives a restart.
+. "$TOP_SRCDIR/tests/lib/common.sh"
+t_store
+CONF=$T/xenlogd.conf
+OUT=$T/outside
+mkdir -p "$OUT"
+echo precious >"$OUT/precious"
+
+stats() { ctlraw "$RUN/xenlogd.sock" stats | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+# fill DOMID ID BYTES: lines into a live stream.
+fill() {
+    exec 3<>"$RUN/s.$1.$2.fifo"
+    linegen "$1$2" "$3" 0 0 >&3 2>/dev/null
+    exec 3>&-
+}
+# settled FILE BYTES: the file (and its copies) hold at least BYTES.
+settled() { [ "$(cat "$1"* 2>/dev/null | wc -c)" -ge "$2" ]; }
+# finish DOMID ID FILE: remove the stream; wait until the daemon said so.
+finish() {
+    xenstore-rm "/libxl/$1/logging/$2"
+    retry 20 grep -q "stream $1/$2: finished" "$T/xenlogd.log" || fail "stream $1/$2 not finished"
+}
+old() { touch -h -d "$1" "${@:2}"; }
+# passes N: wait until N more retention passes ran.
+passes() {
+    local want=$(( $(stats retention_runs) + $1 ))
+    retry 30 sh -c "[ \$(ctlraw '$RUN/xenlogd.sock' stats | tr ' ' '\n' |
+        sed -n 's/^retention_runs=//p') -ge $want ]" || fail "no retention pass"
+}
+must_exist() { local f; for f; do [ -e "$f" ] || [ -L "$f" ] || fail "$f was removed"; done; }
+must_be_gone() { local f; for f; do [ ! -e "$f" ] && [ ! -L "$f" ] || fail "$f is still there"; done; }
+
+say "by age, periodically: finished streams' old files go; live and foreign ones stay"
+printf 'max_age_days = 30\nmax_total_size = 0\nretention_interval = 1\n' >"$CONF"
+xld_start
+stream 1 1 "$LOG/qdisk-1.log" 4096 2
+stream 1 2 "$LOG/live.log" 4096 1
+wait_state 1 1 ready
+wait_state 1 2 ready
+fill 1 1 10000
+fill 1 2 6000
+retry 20 settled "$LOG/qdisk-1.log" 8000 || fail "qdisk-1.log not written"
+retry 20 settled "$LOG/live.log" 4000 || fail "live.log not written"
+finish 1 1
+echo "libxl's own" >"$LOG/xl-guest.log"
+echo "never a stream" >"$LOG/qemu-dm-old.log"
+ls "$LOG"/qdisk-1.log* "$LOG"/live.log* >/dev/null
+old "40 days ago" "$LOG"/qdisk-1.log* "$LOG"/live.log* "$LOG/xl-guest.log" "$LOG/qemu-dm-old.log"
+retry 20 sh -c "! ls '$LOG'/qdisk-1.log* 2>/dev/null" || fail "old files of a finished stream stay"
+must_exist "$LOG/live.log" "$LOG/live.log.1" "$LOG/xl-guest.log" "$LOG/qemu-dm-old.log"
+[ "$(stats files_removed)" = 3 ] || fail "files_removed $(stats files_removed), want 3"
+grep -q "retention: removed $LOG/qdisk-1.log.2 (.*older than max_age_days)" "$T/xenlogd.log" ||
+    fail "removal not logged"
+echo "removed: $(stats files_removed) files, $(stats bytes_removed) bytes"
+
+say "only the daemon's objects: a replaced file, a hard link, a symlink stay"
+stream 2 1 "$LOG/bootloader.2.log" 4096 2
+wait_state 2 1 ready
+fill 2 1 10000
+retry 20 settled "$LOG/bootloader.2.log" 8000 || fail "bootloader.2.log not written"
+finish 2 1
+retry 10 grep -q "bootloader.2.log.2$" "$LOG/.xenlogd.files" || fail "finished files not recorded"
+rm "$LOG/bootloader.2.log"; echo "someone else's" >"$LOG/bootloader.2.log"
+ln "$LOG/bootloader.2.log.1" "$OUT/hardlink"
+rm "$LOG/bootloader.2.log.2"; ln -s "$OUT/precious" "$LOG/bootloader.2.log.2"
+old "40 days ago" "$LOG"/bootloader.2.log* "$OUT/precious"
+passes 2
+must_exist "$LOG/bootloader.2.log" "$LOG/bootloader.2.log.1" "$LOG/bootloader.2.log.2"
+[ "$(cat "$OUT/precious")" = precious ] || fail "symlink target touched"
+[ -L "$LOG/bootloader.2.log.2" ] || fail "symlink replaced"
+! grep -q "bootloader" "$LOG/.xenlogd.files" || fail "files no longer the daemon's still recorded"
+[ "$(stats files_removed)" = 3 ] || fail "files_removed $(stats files_removed), want still 3"
+rm "$LOG"/bootloader.2.log*
+
+say "by total, after a stream ends: the oldest finished files go first, never a live one"
+printf 'max_age_days = 0\nmax_total_size = 40K\nretention_interval = 600\n' >"$CONF"
+kill -HUP "$XLD_PID"
+retry 10 grep -q "SIGHUP: policy re-read" "$T/xenlogd.log" || fail "no reload"
+for i in 1 2 3; do
+    stream 3 $i "$LOG/t$i.log" 8192 1
+    wait_state 3 $i ready
+    fill 3 $i 16000
+    retry 20 settled "$LOG/t$i.log" 15900 || fail "t$i.log not written"
+done
+# Aged while live: only the end of the streams (no timer: 600 s) removes them.
+old "3 days ago" "$LOG"/t1.log*
+old "2 days ago" "$LOG"/t2.log*
+old "1 day ago" "$LOG"/t3.log*
+old "4 days ago" "$LOG"/live.log*
+passes 0
+finish 3 1; finish 3 2; finish 3 3
+retry 20 sh -c "! ls '$LOG'/t1.log* 2>/dev/null" || fail "the oldest finished files stay"
+must_exist "$LOG"/t2.log "$LOG"/t2.log.1 "$LOG"/t3.log "$LOG"/t3.log.1
+must_exist "$LOG/live.log" "$LOG/live.log.1" "$LOG/xl-guest.log" "$LOG/qemu-dm-old.log"
+managed=$(stats bytes_managed)
+echo "bytes managed: $managed (live $(stats bytes_live)), cap 40960"
+[ "$managed" -le 40960 ] || fail "bytes_managed $managed above the cap"
+want=$(cat "$LOG"/t2.log* "$LOG"/t3.log* "$LOG"/live.log* | wc -c)
+[ "$managed" = "$want" ] || fail "bytes_managed $managed, files hold $want"
+
+say "a cap below the live streams' files: every finished file goes, the live ones stay"
+printf 'max_total_size = 1K\n' >"$CONF"
+kill -HUP "$XLD_PID"
+retry 20 sh -c "! ls '$LOG'/t2.log* '$LOG'/t3.log* 2>/dev/null" || fail "finished files stay"
+must_exist "$LOG/live.log" "$LOG/live.log.1"
+retry 10 grep -q "the live streams' files alone" "$T/xenlogd.log" || fail "no warning"
+
+say "the record survives a restart; a pass runs at start"
+printf 'max_age_days = 30\nmax_total_size = 0\n' >"$CONF"
+kill -HUP "$XLD_PID"
+stream 4 1 "$LOG/bootloader.4.log" 4096 0
+wait_state 4 1 ready
+fill 4 1 1000
+retry 20 settled "$LOG/bootloader.4.log" 1000 || fail "bootloader.4.log not written"
+finish 4 1
+xld_stop
+grep -q " bootloader.4.log$" "$LOG/.xenlogd.files" || fail "not in the record at exit"
+old "31 days ago" "$LOG/bootloader.4.log"
+xld_start
+retry 20 sh -c "[ ! -e '$LOG/bootloader.4.log' ]" || fail "not removed by the pass at start"
+must_exist "$LOG/live.log" "$LOG/xl-guest.log" "$LOG/qemu-dm-old.log"
+xld_stop
