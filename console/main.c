@@ -419,7 +419,8 @@ static int load_config(struct xld *d, const char *path)
         fprintf(stderr, "xenlogd: %s\n", err);
         return -1;
     }
-    d->figures.config_loads = r == 0;
+    d->figures.config_loads = 1;
+    d->config_missing = r == 1;
     return 0;
 }
 
@@ -450,9 +451,9 @@ int main(int argc, char **argv)
     if (setup(&d, &o) < 0)
         goto out;
     d.figures.started_ms = (uint64_t)time(NULL) * 1000;
-    log_info("serving: run dir %s, log dir %s, policy %s%s", d.run_dir, d.log_dir,
-             d.figures.config_loads ? "from " : "built in (no ", d.figures.config_loads ?
-             d.config_path : "config file)");
+    log_info("serving: run dir %s, log dir %s, policy %s %s%s", d.run_dir, d.log_dir,
+             d.config_missing ? "built in (no" : "from", d.config_path,
+             d.config_missing ? ")" : "");
     if (ready_fd >= 0) {
         detach_stdio(null_fd);
         null_fd = -1;

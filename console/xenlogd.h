@@ -21,7 +21,7 @@ struct retention;
 /* Daemon-level figures (docs/control.md, STATS). */
 struct xld_figures {
     uint64_t started_ms;            /* CLOCK_REALTIME */
-    uint64_t config_loads;          /* successful (re-)reads of the config */
+    uint64_t config_loads;          /* policies put in force: start, good SIGHUPs */
     uint64_t config_errors;         /* SIGHUPs whose config was refused */
     uint64_t reopens;               /* log files reopened (SIGHUP, moved away) */
     uint64_t clamped;               /* streams whose limit or copies met a cap */
@@ -46,6 +46,7 @@ struct xld {
     struct stream *buckets[STREAM_BUCKETS];
     unsigned nstreams;
     const char *config_path;
+    bool config_missing;        /* at start: no file, the built-in policy */
     struct policy policy;       /* in force; SIGHUP re-reads it */
     struct retention *retention;
     struct xld_figures figures;

@@ -52,7 +52,7 @@ echo "libxl's own" >"$LOG/xl-guest.log"
 echo "never a stream" >"$LOG/qemu-dm-old.log"
 ls "$LOG"/qdisk-1.log* "$LOG"/live.log* >/dev/null
 old "40 days ago" "$LOG"/qdisk-1.log* "$LOG"/live.log* "$LOG/xl-guest.log" "$LOG/qemu-dm-old.log"
-retry 20 sh -c "! ls '$LOG'/qdisk-1.log* 2>/dev/null" || fail "old files of a finished stream stay"
+retry 20 sh -c "! ls '$LOG'/qdisk-1.log* >/dev/null 2>&1" || fail "old files of a finished stream stay"
 must_exist "$LOG/live.log" "$LOG/live.log.1" "$LOG/xl-guest.log" "$LOG/qemu-dm-old.log"
 [ "$(stats files_removed)" = 3 ] || fail "files_removed $(stats files_removed), want 3"
 grep -q "retention: removed $LOG/qdisk-1.log.2 (.*older than max_age_days)" "$T/xenlogd.log" ||
@@ -95,7 +95,7 @@ old "1 day ago" "$LOG"/t3.log*
 old "4 days ago" "$LOG"/live.log*
 passes 0
 finish 3 1; finish 3 2; finish 3 3
-retry 20 sh -c "! ls '$LOG'/t1.log* 2>/dev/null" || fail "the oldest finished files stay"
+retry 20 sh -c "! ls '$LOG'/t1.log* >/dev/null 2>&1" || fail "the oldest finished files stay"
 must_exist "$LOG"/t2.log "$LOG"/t2.log.1 "$LOG"/t3.log "$LOG"/t3.log.1
 must_exist "$LOG/live.log" "$LOG/live.log.1" "$LOG/xl-guest.log" "$LOG/qemu-dm-old.log"
 managed=$(stats bytes_managed)
@@ -107,7 +107,7 @@ want=$(cat "$LOG"/t2.log* "$LOG"/t3.log* "$LOG"/live.log* | wc -c)
 say "a cap below the live streams' files: every finished file goes, the live ones stay"
 printf 'max_total_size = 1K\n' >"$CONF"
 kill -HUP "$XLD_PID"
-retry 20 sh -c "! ls '$LOG'/t2.log* '$LOG'/t3.log* 2>/dev/null" || fail "finished files stay"
+retry 20 sh -c "! ls '$LOG'/t2.log* '$LOG'/t3.log* >/dev/null 2>&1" || fail "finished files stay"
 must_exist "$LOG/live.log" "$LOG/live.log.1"
 retry 10 grep -q "the live streams' files alone" "$T/xenlogd.log" || fail "no warning"
 
