@@ -88,6 +88,7 @@ struct xlc_daemon_info {
     uint32_t max_age_days;     /* 0: none */
     uint32_t pad;              /* 0 */
 };
+_Static_assert(sizeof(struct xlc_daemon_info) == 128, "xlc_daemon_info: 128 bytes in version 1");
 
 struct xlc_request {
     enum xlc_type type;

@@ -149,3 +149,10 @@ bare 3 3 "$LOG/qdisk-3.log"
 got 3 3 1048576 2 qdisk
 kill -0 "$XLD_PID" || fail "daemon died"
 xld_stop
+
+say "caps alone: built-in defaults above them are lowered to them"
+printf 'max_limit = 8K\nmax_copies = 1\n' >"$CONF"
+xld_start
+bare 4 1 "$LOG/qemu-dm-capped.log"
+got 4 1 8192 1 qemu-dm
+xld_stop
