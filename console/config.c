@@ -149,6 +149,8 @@ static int set_key(struct parsed *ps, int sect, enum key k, const char *val, con
     const char *why;
     uint64_t v;
 
+    if (k >= K_COUNT)
+        return -EINVAL;
     if (k >= K_MAX_AGE && sect != GLOBAL)
         return bad(err, errlen, name, line, "%s: only before the first [section]", key_names[k]);
     if (k < K_MAX_AGE && ps->line[sect][k])

@@ -343,8 +343,6 @@ static int open_config_dir(const char *path)
 
 static int setup(struct xld *d, const struct opts *o)
 {
-    int conf_dirfd;
-
     d->run_dir = o->run_dir;
     d->log_dir = o->log_dir;
     d->uid = geteuid();
@@ -372,7 +370,8 @@ static int setup(struct xld *d, const struct opts *o)
     /* Before store_connect(): Landlock binds only the calling thread and
      * the threads it makes later, and xs_watch() makes libxenstore's reader. */
     if (!o->no_sandbox) {
-        conf_dirfd = open_config_dir(d->config_path);
+        int conf_dirfd = open_config_dir(d->config_path);
+
         sandbox_enter(d->run_dirfd, d->log_dirfd, conf_dirfd);
         if (conf_dirfd >= 0)
             close(conf_dirfd);

@@ -186,11 +186,11 @@ static int look_at(const struct xld *d, int dfd, const char *name, struct look *
 
 static void parse_record(struct retention *r, char *text)
 {
-    char *line, *save = NULL, path[PATH_MAX];
+    char *line, *pos = NULL, path[PATH_MAX];
     const char *rel;
     unsigned bad = 0;
 
-    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    for (line = strtok_r(text, "\n", &pos); line; line = strtok_r(NULL, "\n", &pos)) {
         unsigned long long dev, ino, btime;
         struct fid id;
         int off = 0;
@@ -418,7 +418,6 @@ static bool remove_file(struct retention *r, const struct found *f, const char *
 {
     struct look l;
     const char *name;
-    char rel[PATH_MAX];
     int dfd = dir_of(r, r->e[f->idx].rel, &name);
     bool done = false;
 
@@ -426,8 +425,7 @@ static bool remove_file(struct retention *r, const struct found *f, const char *
         return false;
     /* Checked again just before: the object, not the name of a while ago. */
     if (still_ours(r, f->idx, dfd, name, &l) && unlinkat(dfd, name, 0) == 0) {
-        snprintf(rel, sizeof(rel), "%s", r->e[f->idx].rel);
-        log_info("retention: removed %s/%s (%llu bytes, %s)", r->d->log_dir, rel,
+        log_info("retention: removed %s/%s (%llu bytes, %s)", r->d->log_dir, r->e[f->idx].rel,
                  (unsigned long long)l.size, why);
         r->d->figures.files_removed++;
         r->d->figures.bytes_removed += l.size;
