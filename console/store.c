@@ -77,6 +77,7 @@ static bool advertise(struct store *st)
         { ADVERT "/run-dir", st->d->run_dir },
         { ADVERT "/log-dir", st->d->log_dir },
         { ADVERT "/control", st->control_path ? st->control_path : "" },
+        { ADVERT "/policy", "1" },  /* limit and copies may be left out */
     };
     size_t i;
 

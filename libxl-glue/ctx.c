@@ -359,6 +359,15 @@ int glue_serving_dirs(xenlog_ctx *ctx)
     return xenlog_get_dirs(ctx, NULL, NULL);
 }
 
+bool glue_daemon_has_policy(xenlog_ctx *ctx)
+{
+    char *v = glue_read(ctx, XBT_NULL, "/tool/xenlogd/policy");
+    bool yes = v && !strcmp(v, "1");
+
+    free(v);
+    return yes;
+}
+
 int xenlog_domid_by_name(xenlog_ctx *ctx, const char *name,
                          uint32_t *domid_r)
 {

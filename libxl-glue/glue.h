@@ -31,6 +31,10 @@ struct xenlog_stream {
     char *console;                  /* console streams: PATH for QEMU */
 };
 
+/* 1: the daemon advertises /tool/xenlogd/policy (the host's defaults apply
+ * to a stream without limit or copies nodes); 0: it does not. */
+bool glue_daemon_has_policy(xenlog_ctx *ctx);
+
 /* Log at XTL_ERROR, remember the message as the last error, return rc.
  * errnoval -1: no errno. */
 int glue_fail(xenlog_ctx *ctx, int rc, int errnoval, const char *fmt, ...)

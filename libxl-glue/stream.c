@@ -181,7 +181,8 @@ static int make_console_fifos(int dirfd, uint32_t domid, uint32_t id)
 }
 
 /* Steps 2 and 3: FIFO and nodes.  On success s->id, s->fd, s->pipe are set
- * and the nodes are committed. */
+ * and the nodes are committed.  limit 0, copies < 0: no node (the host's
+ * policy gives the value). */
 static int create_stream(xenlog_ctx *ctx, xenlog_stream *s, int dirfd,
                          uint64_t limit, int copies, bool console)
 {
@@ -297,8 +298,8 @@ static int create_stream(xenlog_ctx *ctx, xenlog_stream *s, int dirfd,
                                     s->input)) &&
             write_node(ctx, t, s->domid, s->id, "pipe", s->pipe) &&
             write_node(ctx, t, s->domid, s->id, "file", s->file) &&
-            write_node(ctx, t, s->domid, s->id, "limit", num) &&
-            write_node(ctx, t, s->domid, s->id, "copies", cnum);
+            (!limit || write_node(ctx, t, s->domid, s->id, "limit", num)) &&
+            (copies < 0 || write_node(ctx, t, s->domid, s->id, "copies", cnum));
         e = errno;
         if (ok && xs_transaction_end(ctx->xsh, t, false))
             return 0;
@@ -400,20 +401,23 @@ static int open_stream(xenlog_ctx *ctx, uint32_t domid, const char *name,
     if (domid > XENLOG_MAX_ID)
         return glue_fail(ctx, XENLOG_E_INVAL, -1, "bad domid %u",
                          (unsigned)domid);
-    if (!limit)
-        limit = XENLOG_DEFAULT_LIMIT;
-    if (limit < XENLOG_MIN_LIMIT || limit > XENLOG_MAX_LIMIT)
+    if (limit && (limit < XENLOG_MIN_LIMIT || limit > XENLOG_MAX_LIMIT))
         return glue_fail(ctx, XENLOG_E_INVAL, -1,
                          "limit %" PRIu64 " out of range %llu..%llu", limit,
                          XENLOG_MIN_LIMIT, XENLOG_MAX_LIMIT);
-    if (copies < 0)
-        copies = XENLOG_DEFAULT_COPIES;
     if (copies > XENLOG_MAX_COPIES)
         return glue_fail(ctx, XENLOG_E_INVAL, -1,
                          "copies %d out of range 0..%d", copies,
                          XENLOG_MAX_COPIES);
     if ((rc = glue_serving_dirs(ctx)))
         return rc;
+    /* Left to the host's policy where the daemon has one (xenlogd.conf(5)). */
+    if (!glue_daemon_has_policy(ctx)) {
+        if (!limit)
+            limit = XENLOG_DEFAULT_LIMIT;
+        if (copies < 0)
+            copies = XENLOG_DEFAULT_COPIES;
+    }
 
     if (!(s = calloc(1, sizeof(*s))))
         return glue_fail(ctx, XENLOG_E_NOMEM, errno, "out of memory");

@@ -140,10 +140,12 @@ typedef struct xenlog_stream xenlog_stream;
  *   /var/log/xen/qemu-dm-guest1.log); at most 195 bytes, no '/', no control
  *   characters, not "." or ".."; or an absolute path, used as it is (it must
  *   lie under xenlogd's log dir).
- * limit: bytes per file, XENLOG_MIN_LIMIT .. XENLOG_MAX_LIMIT; 0 means
- *   XENLOG_DEFAULT_LIMIT.
- * copies: old files kept, 0 .. XENLOG_MAX_COPIES; negative means
- *   XENLOG_DEFAULT_COPIES.
+ * limit: bytes per file, XENLOG_MIN_LIMIT .. XENLOG_MAX_LIMIT; 0 means the
+ *   host's default for the kind of log (xenlogd.conf(5): no limit node is
+ *   written), or XENLOG_DEFAULT_LIMIT with a daemon that has no host policy
+ *   (no /tool/xenlogd/policy).  The host's caps may lower it (clamped).
+ * copies: old files kept, 0 .. XENLOG_MAX_COPIES; negative means the host's
+ *   default, or XENLOG_DEFAULT_COPIES likewise.
  *
  * Before it starts, it unlinks stale FIFOs of domid (see xenlog_gc()).
  * On success *stream_r is a stream in state `ready` whose descriptor

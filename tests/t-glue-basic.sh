@@ -29,12 +29,16 @@ fifo=$RUN/xenlog.7.1.fifo
 [ "$(field leaky "$out")" = 0 ] || fail "the library left descriptors without O_CLOEXEC"
 retry 10 grep -q "hello from glue" "$LOG/qemu-dm-basic.log" || fail "data not in the file"
 
-say "defaults: file LOG_DIR/NAME.log, limit 2 MiB, copies 4"
+say "defaults: file LOG_DIR/NAME.log; no limit, no copies node: the host's policy decides"
+[ "$(rd /tool/xenlogd/policy)" = 1 ] || fail "the daemon does not advertise its policy"
 out=$("$GC" --keep open 7 defaults 2>>"$T/gc.err") || fail "$out"
 [ "$(field id "$out")" = 2 ] || fail "second stream is not id 2"
 [ "$(rd /libxl/7/logging/2/file)" = "$LOG/defaults.log" ] || fail "default file"
-[ "$(rd /libxl/7/logging/2/limit)" = 2097152 ] || fail "default limit"
-[ "$(rd /libxl/7/logging/2/copies)" = 4 ] || fail "default copies"
+rd /libxl/7/logging/2/limit >/dev/null 2>&1 && fail "a limit node was written"
+rd /libxl/7/logging/2/copies >/dev/null 2>&1 && fail "a copies node was written"
+retry 10 grep -q "stream 7/2: ready $LOG/defaults.log (limit 2097152, copies 4, other)" \
+    "$T/xenlogd.log" || fail "not the built-in policy of kind other"
+
 
 say "an absolute file name is used as it is"
 mkdir -p "$LOG/sub"
@@ -93,4 +97,13 @@ xld_stop
 wait $holder || fail "writer failed: $(cat "$T/hold.out")"
 xenstore-read /libxl/6 >/dev/null 2>&1 && fail "nodes of 6 left"
 [ -z "$(ls "$RUN" | grep '^xenlog\.' || true)" ] || fail "FIFOs left: $(ls "$RUN")"
+
+say "a daemon without a host policy: the library's defaults, 2 MiB and 4 copies"
+xld_start
+xenstore-rm /tool/xenlogd/policy
+out=$("$GC" --keep open 8 defaults-old 2>>"$T/gc.err") || fail "$out"
+id=$(field id "$out")
+[ "$(rd "/libxl/8/logging/$id/limit")" = 2097152 ] || fail "default limit"
+[ "$(rd "/libxl/8/logging/$id/copies")" = 4 ] || fail "default copies"
+xld_stop
 echo ok
