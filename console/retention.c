@@ -467,12 +467,45 @@ static struct found *finished(struct retention *r, unsigned *nf, uint64_t *bytes
     return f;
 }
 
-static int by_mtime(const void *a, const void *b)
+static bool older(const struct found *x, const struct found *y)
 {
-    const struct found *x = a, *y = b;
+    return x->mtime < y->mtime || (x->mtime == y->mtime && x->idx < y->idx);
+}
 
-    return x->mtime < y->mtime ? -1 : x->mtime > y->mtime ? 1
-         : x->idx < y->idx ? -1 : x->idx > y->idx;
+static void sift_down(struct found *f, unsigned root, unsigned n)
+{
+    for (;;) {
+        unsigned c = 2 * root + 1;
+        struct found t;
+
+        if (c >= n)
+            return;
+        if (c + 1 < n && older(&f[c], &f[c + 1]))
+            c++;
+        if (!older(&f[root], &f[c]))
+            return;
+        t = f[root];
+        f[root] = f[c];
+        f[c] = t;
+        root = c;
+    }
+}
+
+/* Oldest first. Heapsort, not qsort(3): glibc's qsort asks the kernel for
+ * the memory size (sysinfo), which the seccomp allowlist refuses. */
+static void sort_by_mtime(struct found *f, unsigned n)
+{
+    unsigned i;
+
+    for (i = n / 2; i-- > 0;)
+        sift_down(f, i, n);
+    for (i = n; i-- > 1;) {
+        struct found t = f[0];
+
+        f[0] = f[i];
+        f[i] = t;
+        sift_down(f, 0, i);
+    }
 }
 
 void retention_run(struct retention *r)
@@ -489,7 +522,7 @@ void retention_run(struct retention *r)
     live = note_live(r);
     if (!(f = finished(r, &nf, &done_bytes)))
         return;
-    qsort(f, nf, sizeof(*f), by_mtime);
+    sort_by_mtime(f, nf);
     total = live + done_bytes;
     nfiles = nf;
     for (i = 0; i < nf; i++) {

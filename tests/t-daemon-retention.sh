@@ -111,6 +111,29 @@ retry 20 sh -c "! ls '$LOG'/t2.log* '$LOG'/t3.log* >/dev/null 2>&1" || fail "fin
 must_exist "$LOG/live.log" "$LOG/live.log.1"
 retry 10 grep -q "the live streams' files alone" "$T/xenlogd.log" || fail "no warning"
 
+say "many finished streams at once: one pass, the oldest go first"
+printf 'max_age_days = 0\nmax_total_size = 0\n' >"$CONF"
+kill -HUP "$XLD_PID"
+for i in $(seq 1 60); do stream 5 "$i" "$LOG/many.$i.log" 4096 0; done
+for i in $(seq 1 60); do wait_state 5 "$i" ready; done
+for i in $(seq 1 60); do printf '%099d\n' "$i" >"$RUN/s.5.$i.fifo"; done
+for i in $(seq 1 60); do retry 10 settled "$LOG/many.$i.log" 100 || fail "many.$i.log"; done
+for i in $(seq 1 60); do old "$((61 - i)) minutes ago" "$LOG/many.$i.log"; done
+live=$(cat "$LOG"/live.log* | wc -c)
+printf 'max_age_days = 0\nmax_total_size = %d\n' $((live + 3050)) >"$CONF"
+kill -HUP "$XLD_PID"
+passes 1
+runs=$(stats retention_runs)
+xenstore-rm /libxl/5
+retry 30 sh -c "[ \$(grep -c 'stream 5/[0-9]*: finished' '$T/xenlogd.log') = 60 ]" ||
+    fail "not all finished"
+retry 20 sh -c "[ ! -e '$LOG/many.30.log' ]" || fail "the oldest stay"
+kill -0 "$XLD_PID" || fail "the daemon died"
+for i in $(seq 1 30); do must_be_gone "$LOG/many.$i.log"; done
+for i in $(seq 31 60); do must_exist "$LOG/many.$i.log"; done
+echo "60 finished streams: passes $runs -> $(stats retention_runs)"
+[ $(( $(stats retention_runs) - runs )) -le 3 ] || fail "a pass per stream, not one"
+
 say "the record survives a restart; a pass runs at start"
 printf 'max_age_days = 30\nmax_total_size = 0\n' >"$CONF"
 kill -HUP "$XLD_PID"
