@@ -27,9 +27,9 @@ finish() {
     retry 20 grep -q "stream $1/$2: finished" "$T/xenlogd.log" || fail "stream $1/$2 not finished"
 }
 old() { touch -h -d "$1" "${@:2}"; }
-# passes N: wait until N more retention passes ran.
+# passes N [BASE]: wait until N more retention passes ran (than BASE, or now).
 passes() {
-    local want=$(( $(stats retention_runs) + $1 ))
+    local want=$(( ${2:-$(stats retention_runs)} + $1 ))
     retry 30 sh -c "[ \$(ctlraw '$RUN/xenlogd.sock' stats | tr ' ' '\n' |
         sed -n 's/^retention_runs=//p') -ge $want ]" || fail "no retention pass"
 }
@@ -93,7 +93,6 @@ old "3 days ago" "$LOG"/t1.log*
 old "2 days ago" "$LOG"/t2.log*
 old "1 day ago" "$LOG"/t3.log*
 old "4 days ago" "$LOG"/live.log*
-passes 0
 finish 3 1; finish 3 2; finish 3 3
 retry 20 sh -c "! ls '$LOG'/t1.log* >/dev/null 2>&1" || fail "the oldest finished files stay"
 must_exist "$LOG"/t2.log "$LOG"/t2.log.1 "$LOG"/t3.log "$LOG"/t3.log.1
@@ -121,8 +120,9 @@ for i in $(seq 1 60); do retry 10 settled "$LOG/many.$i.log" 100 || fail "many.$
 for i in $(seq 1 60); do old "$((61 - i)) minutes ago" "$LOG/many.$i.log"; done
 live=$(cat "$LOG"/live.log* | wc -c)
 printf 'max_age_days = 0\nmax_total_size = %d\n' $((live + 3050)) >"$CONF"
+runs=$(stats retention_runs)
 kill -HUP "$XLD_PID"
-passes 1
+passes 1 "$runs"
 runs=$(stats retention_runs)
 xenstore-rm /libxl/5
 retry 30 sh -c "[ \$(grep -c 'stream 5/[0-9]*: finished' '$T/xenlogd.log') = 60 ]" ||
