@@ -548,7 +548,15 @@ static int cmd_list(int argc, char **argv)
         const xenlog_stream_info *e = &info[k];
         const struct xlc_stream_info *f = find_figures(&figs, e->domid, e->id);
         char copies[16], w[24] = "-", r[24] = "-", dr[24] = "-", rd[16] = "-";
-        snprintf(copies, sizeof(copies), "%d", e->copies);
+        uint64_t limit = e->limit;
+        int ncopies = e->copies;
+        if (f && f->state == XLC_READY) {
+            /* What the stream got: the host's default or cap may differ
+             * from the nodes (xenlogd.conf(5)). */
+            limit = f->limit;
+            ncopies = (int)f->copies;
+        }
+        snprintf(copies, sizeof(copies), "%d", ncopies);
         if (f && f->state == XLC_READY) {
             snprintf(w, sizeof(w), "%" PRIu64, f->bytes_written);
             snprintf(r, sizeof(r), "%" PRIu64, f->rotations);
@@ -556,8 +564,8 @@ static int cmd_list(int argc, char **argv)
             snprintf(rd, sizeof(rd), "%u", f->readers);
         }
         printf("%-6u %4u %-6s %13" PRIu64 " %6s %14s %9s %10s %7s  %s", (unsigned)e->domid,
-               (unsigned)e->id, *e->state ? e->state : "-", e->limit,
-               e->copies < 0 ? "-" : copies, w, r, dr, rd, *e->file ? e->file : "-");
+               (unsigned)e->id, *e->state ? e->state : "-", limit,
+               ncopies < 0 ? "-" : copies, w, r, dr, rd, *e->file ? e->file : "-");
         if (f && (f->console & XLC_HAS_INPUT))
             printf("  [console%s]", f->console & XLC_CONSOLE_ON ? ", attached" : "");
         if (*e->error)
