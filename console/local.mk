@@ -7,6 +7,7 @@ console_xenlogd_SOURCES = \
 	console/store.c console/store.h \
 	console/streams.c console/streams.h \
 	console/config.c console/config.h \
+	console/record.c console/record.h \
 	console/retention.c console/retention.h \
 	console/reopen.c console/reopen.h \
 	console/stream.c console/stream.h \

@@ -2,11 +2,10 @@
 /*
  * Retention of the files of finished streams (xenlogd.conf(5) RETENTION).
  *
- * The daemon keeps a record, LOG_DIR/.xenlogd.files, of every file it wrote
- * for a stream: its path relative to the log dir, device and inode. Only a
- * file still matching its record (same inode, regular, the daemon's uid, one
- * link, reached beneath the log dir with no symlink) is ever removed, and
- * never one of a live stream. Files removed: older than max_age_days, then
+ * The daemon keeps a record (record.h) of every file it wrote for a stream.
+ * Only a file still matching its record (same device, inode and birth time,
+ * regular, the daemon's uid, one link, reached beneath the log dir with no
+ * symlink) is ever removed, and never one of a live stream. Files removed: older than max_age_days, then
  * the oldest until all the files managed fit in max_total_size.
  */
 #ifndef XENLOGD_RETENTION_H
@@ -15,8 +14,6 @@
 #include <stdint.h>
 
 #include "xenlogd.h"
-
-#define RECORD_NAME ".xenlogd.files"        /* reserved in the log dir */
 
 /* Loads the record (a missing one is empty). NULL only without memory. */
 struct retention *retention_new(struct xld *d);

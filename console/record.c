@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The record of the files the daemon manages (LOG_DIR/.xenlogd.files): for
+ * each, its path beneath the log dir and what identifies it. See record.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "record.h"
+#include "validate.h"
+
+#define RECORD_NEW RECORD_NAME ".new"
+#define RECORD_MAX_SIZE (16u << 20)
+#define MAX_ENTRIES 200000u
+
+static unsigned hash_of(const char *s)
+{
+    unsigned h = 2166136261u;
+
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 16777619u;
+    return h % RECORD_HASH;
+}
+
+static int lookup(const struct record *r, const char *rel)
+{
+    int i;
+
+    for (i = r->hash[hash_of(rel)]; i >= 0; i = r->e[i].next)
+        if (r->e[i].rel && strcmp(r->e[i].rel, rel) == 0)
+            return i;
+    return -1;
+}
+
+static void rehash(struct record *r)
+{
+    unsigned i;
+
+    for (i = 0; i < RECORD_HASH; i++)
+        r->hash[i] = -1;
+    for (i = 0; i < r->n; i++) {
+        unsigned h;
+
+        if (!r->e[i].rel)
+            continue;
+        h = hash_of(r->e[i].rel);
+        r->e[i].next = r->hash[h];
+        r->hash[h] = (int)i;
+    }
+}
+
+bool fid_same(const struct fid *a, const struct fid *b)
+{
+    return a->dev == b->dev && a->ino == b->ino && a->btime == b->btime;
+}
+
+/* The record gains or updates rel; returns its index or -1. */
+int record_upsert(struct record *r, const char *rel, const struct fid *id)
+{
+    int i = lookup(r, rel);
+    unsigned h;
+
+    if (i >= 0) {
+        if (!fid_same(&r->e[i].id, id)) {
+            r->e[i].id = *id;
+            r->dirty = true;
+        }
+        return i;
+    }
+    if (r->used >= MAX_ENTRIES) {
+        if (!r->full_warned)
+            log_warn("retention: record full (%u files); new files are not managed",
+                     MAX_ENTRIES);
+        r->full_warned = true;
+        return -1;
+    }
+    if (r->n == r->cap) {
+        unsigned cap = r->cap ? r->cap * 2 : 256;
+        struct entry *e = realloc(r->e, cap * sizeof(*e));
+
+        if (!e)
+            return -1;
+        r->e = e;
+        r->cap = cap;
+    }
+    if (!(r->e[r->n].rel = strdup(rel)))
+        return -1;
+    h = hash_of(rel);
+    r->e[r->n].id = *id;
+    r->e[r->n].live_pass = 0;
+    r->e[r->n].next = r->hash[h];
+    r->hash[h] = (int)r->n;
+    r->used++;
+    r->dirty = true;
+    return (int)r->n++;
+}
+
+void record_drop(struct record *r, unsigned i)
+{
+    free(r->e[i].rel);
+    r->e[i].rel = NULL;     /* stays in its chain until the next compaction */
+    r->used--;
+    r->dirty = true;
+}
+
+/* The daemon's own kind of file: regular, its uid, one link (a hard link
+ * elsewhere would make removing it remove nothing, or something not ours). */
+static bool ours(const struct xld *d, const struct stat *st)
+{
+    return S_ISREG(st->st_mode) && st->st_uid == d->uid && st->st_nlink == 1;
+}
+
+/* name in dfd, not followed if a symlink. 0 or -errno. */
+int file_look(const struct xld *d, int dfd, const char *name, struct look *l)
+{
+    struct statx sx;
+
+    if (statx(dfd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
+              STATX_BASIC_STATS | STATX_BTIME, &sx) < 0)
+        return -errno;
+    l->id.dev = ((uint64_t)sx.stx_dev_major << 32) | sx.stx_dev_minor;
+    l->id.ino = sx.stx_ino;
+    l->id.btime = (sx.stx_mask & STATX_BTIME) ?
+        (uint64_t)sx.stx_btime.tv_sec * 1000000000u + sx.stx_btime.tv_nsec : 0;
+    l->ours = S_ISREG(sx.stx_mode) && sx.stx_uid == d->uid && sx.stx_nlink == 1;
+    l->size = sx.stx_size;
+    l->mtime = sx.stx_mtime.tv_sec;
+    return 0;
+}
+
+static void parse_record(struct record *r, char *text)
+{
+    char *line, *pos = NULL, path[PATH_MAX];
+    const char *rel;
+    unsigned bad = 0;
+
+    for (line = strtok_r(text, "\n", &pos); line; line = strtok_r(NULL, "\n", &pos)) {
+        unsigned long long dev, ino, btime;
+        struct fid id;
+        int off = 0;
+
+        if (sscanf(line, "%llu %llu %llu %n", &dev, &ino, &btime, &off) != 3 || off == 0 ||
+            snprintf(path, sizeof(path), "%s/%s", r->d->log_dir, line + off) >=
+                (int)sizeof(path) ||
+            path_beneath(r->d->log_dir, path, &rel) != NULL || lookup(r, rel) >= 0) {
+            bad++;
+            continue;
+        }
+        id.dev = dev;
+        id.ino = ino;
+        id.btime = btime;
+        record_upsert(r, rel, &id);
+    }
+    if (bad)
+        log_warn("retention: %u bad lines in %s/" RECORD_NAME " ignored", bad, r->d->log_dir);
+    r->dirty = bad > 0;
+}
+
+static void load(struct record *r)
+{
+    struct stat st;
+    char *text;
+    ssize_t n;
+    int fd = openat(r->d->log_dirfd, RECORD_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+
+    if (fd < 0) {
+        if (errno != ENOENT)
+            log_err(errno, "retention: cannot read %s/" RECORD_NAME, r->d->log_dir);
+        return;
+    }
+    if (fstat(fd, &st) < 0 || !ours(r->d, &st) || st.st_size > RECORD_MAX_SIZE ||
+        !(text = malloc((size_t)st.st_size + 1))) {
+        log_warn("retention: %s/" RECORD_NAME " is not the daemon's record; ignored",
+                 r->d->log_dir);
+        close(fd);
+        return;
+    }
+    n = read(fd, text, (size_t)st.st_size);
+    close(fd);
+    if (n >= 0) {
+        text[n] = '\0';
+        parse_record(r, text);
+    }
+    free(text);
+}
+
+/* Writes the record anew (temporary file, then rename over the old). */
+void record_save(struct record *r)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    unsigned i;
+    int fd;
+
+    if (!buf)
+        return;
+    for (i = 0; i < r->n; i++) {
+        size_t need;
+
+        if (!r->e[i].rel)
+            continue;
+        need = strlen(r->e[i].rel) + 72;
+        if (len + need > cap) {
+            char *nb = realloc(buf, (cap = (cap + need) * 2));
+
+            if (!nb) {
+                free(buf);
+                return;
+            }
+            buf = nb;
+        }
+        len += (size_t)snprintf(buf + len, cap - len, "%llu %llu %llu %s\n",
+                                (unsigned long long)r->e[i].id.dev,
+                                (unsigned long long)r->e[i].id.ino,
+                                (unsigned long long)r->e[i].id.btime, r->e[i].rel);
+    }
+    fd = openat(r->d->log_dirfd, RECORD_NEW,
+                O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0640);
+    if (fd < 0 || write(fd, buf, len) != (ssize_t)len ||
+        renameat(r->d->log_dirfd, RECORD_NEW, r->d->log_dirfd, RECORD_NAME) < 0) {
+        log_err(errno, "retention: cannot write %s/" RECORD_NAME, r->d->log_dir);
+        if (fd >= 0)
+            unlinkat(r->d->log_dirfd, RECORD_NEW, 0);
+    } else {
+        r->dirty = false;
+    }
+    if (fd >= 0)
+        close(fd);
+    free(buf);
+}
+
+/* Drops freed slots so that the array does not grow without end. */
+void record_compact(struct record *r)
+{
+    unsigned i, j = 0;
+
+    if (r->used == r->n)
+        return;
+    for (i = 0; i < r->n; i++)
+        if (r->e[i].rel)
+            r->e[j++] = r->e[i];
+    r->n = j;
+    rehash(r);
+}
+
+void record_init(struct record *r, const struct xld *d)
+{
+    memset(r, 0, sizeof(*r));
+    r->d = d;
+    rehash(r);
+    load(r);
+}
+
+void record_fini(struct record *r)
+{
+    unsigned i;
+
+    if (r->dirty)
+        record_save(r);
+    for (i = 0; i < r->n; i++)
+        free(r->e[i].rel);
+    free(r->e);
+    memset(r, 0, sizeof(*r));
+}
