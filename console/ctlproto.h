@@ -32,6 +32,8 @@ enum xlc_type {
     XLC_END = 0x84,      /* end of a list, of a backlog without follow, of a stream */
     XLC_ERROR = 0x85,    /* body: a reason, not NUL-terminated */
     XLC_LIVE = 0x86,     /* the backlog is over; what follows is live */
+    XLC_FIGURE = 0x87,   /* body: struct xlc_figure, then its name and help:
+                          * one daemon-wide figure, in a LIST reply before END */
 };
 
 struct xlc_hdr {
@@ -61,6 +63,17 @@ struct xlc_stream_info {
     uint32_t readers;
     uint32_t file_len;
     uint32_t pad;              /* 0 */
+};
+
+/* A daemon-wide figure (console/figures.c). The name is [a-z][a-z0-9_]*,
+ * in base units (_bytes, _seconds), without "_total": the client adds it
+ * to a counter's name for Prometheus. */
+enum xlc_kind { XLC_GAUGE = 0, XLC_COUNTER = 1 };
+
+struct xlc_figure {
+    uint64_t value;
+    uint32_t kind;             /* enum xlc_kind */
+    uint16_t name_len, help_len;   /* the name, then the help, follow */
 };
 
 struct xlc_request {

@@ -14,6 +14,8 @@ console_xenlogd_SOURCES = \
 	console/sandbox.c console/sandbox.h \
 	console/seccomp.c console/seccomp.h \
 	console/control.c console/control.h \
+	console/figures.c console/figures.h \
+	common/exitcode.h \
 	console/ctlproto.c console/ctlproto.h \
 	console/util.h
 console_xenlogd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS)

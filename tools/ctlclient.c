@@ -10,25 +10,12 @@
 
 #include "ctlclient.h"
 
-static const char *global_run_dir;
-
-void ctl_set_run_dir(const char *run_dir)
-{
-    global_run_dir = run_dir;
-}
-
-const char *ctl_default_run_dir(const char *run_dir)
-{
-    return run_dir ? run_dir : global_run_dir;
-}
-
 int ctl_connect(const char *run_dir)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     char *adv = NULL;
     int fd, n;
 
-    run_dir = ctl_default_run_dir(run_dir);
     if (run_dir) {
         n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", run_dir, XLC_SOCKET);
     } else {
@@ -90,7 +77,29 @@ long ctl_recv(int fd, struct xlc_hdr *h, void *buf)
     return (long)h->len;
 }
 
-int ctl_list(const char *run_dir, uint32_t domid, ctl_stream_fn *fn, void *arg)
+/* One XLC_FIGURE to cb->figure, if it is well formed. */
+static void figure(char *buf, size_t n, const struct ctl_list_cb *cb)
+{
+    struct xlc_figure f;
+    char name[256];
+
+    if (!cb->figure || n < sizeof(f))
+        return;
+    memcpy(&f, buf, sizeof(f));
+    if (sizeof(f) + f.name_len + f.help_len != n || !f.name_len || f.name_len >= sizeof(name))
+        return;
+    memcpy(name, buf + sizeof(f), f.name_len);
+    name[f.name_len] = '\0';
+    if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != f.name_len ||
+        name[0] < 'a' || name[0] > 'z')
+        return;
+    /* The help is moved down to end where the name began. */
+    memmove(buf, buf + sizeof(f) + f.name_len, f.help_len);
+    buf[f.help_len] = '\0';
+    cb->figure(name, f.kind == XLC_COUNTER, f.value, buf, cb->arg);
+}
+
+int ctl_list(const char *run_dir, uint32_t domid, const struct ctl_list_cb *cb)
 {
     char *buf = malloc(XLC_MAX_MSG + 1);
     struct xlc_hdr h;
@@ -110,13 +119,17 @@ int ctl_list(const char *run_dir, uint32_t domid, ctl_stream_fn *fn, void *arg)
             fprintf(stderr, "xenlog: xenlogd: %.*s\n", (int)n, buf);
             break;
         }
+        if (h.type == XLC_FIGURE) {
+            figure(buf, (size_t)n, cb);
+            continue;
+        }
         if (h.type != XLC_STREAM || (size_t)n < sizeof(in))
             continue;
         memcpy(&in, buf, sizeof(in));
         if (in.file_len != (size_t)n - sizeof(in))
             continue;
         buf[n] = '\0';
-        fn(&in, buf + sizeof(in), arg);
+        cb->stream(&in, buf + sizeof(in), cb->arg);
     }
 out:
     if (fd >= 0)
