@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SIZE_BUF 24
+#define SIZE_BUF 48
 
 /* v bytes into buf (SIZE_BUF bytes): raw digits, or with a binary unit:
  * 512B, 4KiB, 1.5MiB (one decimal, rounded, unless exact). Returns buf. */
