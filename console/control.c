@@ -13,7 +13,6 @@
 
 #include "control.h"
 #include "ctlproto.h"
-#include "figures.h"
 #include "input.h"
 #include "log.h"
 #include "loop.h"
@@ -362,15 +361,11 @@ static void do_list(struct client *c, uint32_t domid)
     struct xld *d = c->ctl->d;
     unsigned b;
     const struct stream *s;
-    char fig[512];
 
     for (b = 0; b < STREAM_BUCKETS; b++)
         for (s = d->buckets[b]; s; s = s->next)
             if (domid == XLC_ALL || s->domid == domid)
                 list_one(c, s);
-    for (size_t i = 0, n; (n = figure_encode(d, i, fig, sizeof(fig))); i++)
-        if (!enqueue(c, XLC_FIGURE, fig, n, NULL, 0))
-            c->skipped++;
     if (c->skipped)
         send_error(c, "too many streams for one reply");
     else

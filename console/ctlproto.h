@@ -24,6 +24,7 @@ enum xlc_type {
                           * and become the stream's one console writer */
     XLC_INPUT = 4,       /* after CONSOLE: 1..XLC_MAX_INPUT bytes for the
                           * stream's input FIFO */
+    XLC_STATS = 5,       /* no body: the daemon's own figures */
     /* replies */
     XLC_OK = 0x80,       /* attach (or console) accepted; DATA follows */
     XLC_STREAM = 0x81,   /* body: struct xlc_stream_info, then file_len bytes */
@@ -32,8 +33,7 @@ enum xlc_type {
     XLC_END = 0x84,      /* end of a list, of a backlog without follow, of a stream */
     XLC_ERROR = 0x85,    /* body: a reason, not NUL-terminated */
     XLC_LIVE = 0x86,     /* the backlog is over; what follows is live */
-    XLC_FIGURE = 0x87,   /* body: struct xlc_figure, then its name and help:
-                          * one daemon-wide figure, in a LIST reply before END */
+    XLC_DAEMON = 0x87,   /* body: struct xlc_daemon_info (STATS), then END */
 };
 
 struct xlc_hdr {
@@ -65,16 +65,30 @@ struct xlc_stream_info {
     uint32_t pad;              /* 0 */
 };
 
-/* A daemon-wide figure (console/figures.c). The name is [a-z][a-z0-9_]*,
- * in base units (_bytes, _seconds), without "_total": the client adds it
- * to a counter's name for Prometheus. */
-enum xlc_kind { XLC_GAUGE = 0, XLC_COUNTER = 1 };
-
-struct xlc_figure {
-    uint64_t value;
-    uint32_t kind;             /* enum xlc_kind */
-    uint16_t name_len, help_len;   /* the name, then the help, follow */
+/* The daemon's figures. Later versions only append fields: a client reads
+ * the fields its body holds (len) and ignores any more. */
+struct xlc_daemon_info {
+    uint32_t version;          /* 1 */
+    uint32_t streams;          /* known: ready, pending and in error */
+    uint32_t ready;
+    uint32_t errored;
+    uint64_t started_ms;       /* when the daemon started (Unix time, ms) */
+    uint64_t bytes_managed;    /* all the files it manages, at the last retention pass */
+    uint64_t files_managed;
+    uint64_t bytes_live;       /* of bytes_managed: the files of live streams */
+    uint64_t files_removed;    /* by retention, since the daemon started */
+    uint64_t bytes_removed;
+    uint64_t retention_runs;
+    uint64_t last_retention_ms; /* Unix time, ms; 0: none yet */
+    uint64_t config_loads;     /* config files read (start, SIGHUP) */
+    uint64_t config_errors;    /* SIGHUPs whose config was refused (old policy kept) */
+    uint64_t reopens;          /* log files reopened (SIGHUP, file moved away) */
+    uint64_t clamped;          /* streams whose limit or copies was lowered to a cap */
+    uint64_t max_total_size;   /* the policy in force; 0: none */
+    uint32_t max_age_days;     /* 0: none */
+    uint32_t pad;              /* 0 */
 };
+_Static_assert(sizeof(struct xlc_daemon_info) == 128, "xlc_daemon_info: 128 bytes in version 1");
 
 struct xlc_request {
     enum xlc_type type;

@@ -14,7 +14,6 @@ console_xenlogd_SOURCES = \
 	console/sandbox.c console/sandbox.h \
 	console/seccomp.c console/seccomp.h \
 	console/control.c console/control.h \
-	console/figures.c console/figures.h \
 	common/exitcode.h \
 	console/ctlproto.c console/ctlproto.h \
 	console/util.h

@@ -112,7 +112,7 @@ int ctl_stream_id(const char *run_dir, uint32_t domid, const char *arg, uint32_t
         fprintf(stderr, "xenlog: bad stream id '%s'\n", arg);
         return -1;
     }
-    struct ctl_list_cb cb = { match_name, NULL, &m };
+    struct ctl_list_cb cb = { match_name, &m };
 
     if (ctl_list(run_dir, domid, &cb) < 0)
         return -1;

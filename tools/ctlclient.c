@@ -57,7 +57,8 @@ int ctl_send(int fd, uint16_t type, const void *body, size_t len)
     if (len > sizeof(msg) - sizeof(h))
         return -1;
     memcpy(msg, &h, sizeof(h));
-    memcpy(msg + sizeof(h), body, len);
+    if (len)
+        memcpy(msg + sizeof(h), body, len);
     return send(fd, msg, sizeof(h) + len, MSG_NOSIGNAL) == (ssize_t)(sizeof(h) + len) ? 0 : -1;
 }
 
@@ -75,28 +76,6 @@ long ctl_recv(int fd, struct xlc_hdr *h, void *buf)
         return -1;
     memmove(buf, (char *)buf + sizeof(*h), h->len);
     return (long)h->len;
-}
-
-/* One XLC_FIGURE to cb->figure, if it is well formed. */
-static void figure(char *buf, size_t n, const struct ctl_list_cb *cb)
-{
-    struct xlc_figure f;
-    char name[256];
-
-    if (!cb->figure || n < sizeof(f))
-        return;
-    memcpy(&f, buf, sizeof(f));
-    if (sizeof(f) + f.name_len + f.help_len != n || !f.name_len || f.name_len >= sizeof(name))
-        return;
-    memcpy(name, buf + sizeof(f), f.name_len);
-    name[f.name_len] = '\0';
-    if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != f.name_len ||
-        name[0] < 'a' || name[0] > 'z')
-        return;
-    /* The help is moved down to end where the name began. */
-    memmove(buf, buf + sizeof(f) + f.name_len, f.help_len);
-    buf[f.help_len] = '\0';
-    cb->figure(name, f.kind == XLC_COUNTER, f.value, buf, cb->arg);
 }
 
 int ctl_list(const char *run_dir, uint32_t domid, const struct ctl_list_cb *cb)
@@ -118,10 +97,6 @@ int ctl_list(const char *run_dir, uint32_t domid, const struct ctl_list_cb *cb)
         if (h.type == XLC_ERROR) {
             fprintf(stderr, "xenlog: xenlogd: %.*s\n", (int)n, buf);
             break;
-        }
-        if (h.type == XLC_FIGURE) {
-            figure(buf, (size_t)n, cb);
-            continue;
         }
         if (h.type != XLC_STREAM || (size_t)n < sizeof(in))
             continue;

@@ -40,14 +40,10 @@ int ctl_target(const char *dom, const char *stream, uint32_t *domid, uint32_t *i
  * NAME or starts with NAME- or NAME. (message on stderr if none). */
 int ctl_stream_id(const char *run_dir, uint32_t domid, const char *arg, uint32_t *id);
 
-/* What a LIST brings: every stream (of domid, or XLC_ALL), then the
- * daemon-wide figures (name [a-z][a-z0-9_]*, counter or gauge, help). */
+/* What a LIST brings: every stream (of domid, or XLC_ALL). */
 typedef void ctl_stream_fn(const struct xlc_stream_info *in, const char *file, void *arg);
-typedef void ctl_figure_fn(const char *name, bool counter, uint64_t value, const char *help,
-                           void *arg);
 struct ctl_list_cb {
     ctl_stream_fn *stream;
-    ctl_figure_fn *figure;      /* may be NULL */
     void *arg;
 };
 /* Calls cb for each; 0 or -1 (with a message on stderr). */

@@ -14,6 +14,7 @@
 #include "../common/exitcode.h"
 #include "ctlclient.h"
 #include "domain.h"
+#include "figures.h"
 #include "size.h"
 
 static const struct opt stats_opts[] = {
@@ -37,9 +38,6 @@ const struct cmd_spec spec_stats = {
 
 enum fmt { TEXT, JSON, PROM };
 
-/* How a stream figure is printed: a counter gets _total in Prometheus. */
-enum { COUNTER = 1, BOOL = 2, MILLI = 4, CONSOLE_ONLY = 8 };
-
 #define GET(field) static uint64_t get_##field(const struct xlc_stream_info *in) \
     { return in->field; }
 GET(limit) GET(copies) GET(bytes_in) GET(bytes_written) GET(rotations) GET(dropped)
@@ -50,7 +48,8 @@ static uint64_t get_console(const struct xlc_stream_info *in)
     return !!(in->console & XLC_CONSOLE_ON);
 }
 
-/* JSON key; Prometheus xenlogd_stream_NAME (+ _total for a counter). */
+/* A new figure of a stream is one entry here.
+ * JSON key; Prometheus xenlogd_stream_NAME (+ _total for a counter). */
 static const struct stream_figure {
     const char *name;
     unsigned flags;
@@ -59,31 +58,30 @@ static const struct stream_figure {
 } stream_figures[] = {
     { "limit_bytes", 0, "Bytes per file before the stream's file is rotated.", get_limit },
     { "copies", 0, "Old files the stream keeps.", get_copies },
-    { "bytes_in", COUNTER, "Bytes read from the stream's FIFO.", get_bytes_in },
-    { "bytes_written", COUNTER, "Bytes written to the stream's files.", get_bytes_written },
-    { "rotations", COUNTER, "Rotations of the stream's file.", get_rotations },
-    { "dropped_bytes", COUNTER, "Bytes dropped because the file could not be written.",
+    { "bytes_in", FIG_COUNTER, "Bytes read from the stream's FIFO.", get_bytes_in },
+    { "bytes_written", FIG_COUNTER, "Bytes written to the stream's files.", get_bytes_written },
+    { "rotations", FIG_COUNTER, "Rotations of the stream's file.", get_rotations },
+    { "dropped_bytes", FIG_COUNTER, "Bytes dropped because the file could not be written.",
       get_dropped },
     { "readers", 0, "Readers attached (xenlog attach and console).", get_readers },
-    { "ready", BOOL, "1 if the stream is ready (its data is copied), else 0.", get_ready },
-    { "ready_since_seconds", MILLI, "When the stream became ready, Unix time (0: not ready).",
+    { "ready", FIG_BOOL, "1 if the stream is ready (its data is copied), else 0.", get_ready },
+    { "ready_since_seconds", FIG_MILLI, "When the stream became ready, Unix time (0: not ready).",
       get_since_ms },
-    { "console", BOOL | CONSOLE_ONLY, "1 if a console types into this console stream.",
+    { "console", FIG_BOOL | FIG_CONSOLE_ONLY, "1 if a console types into this console stream.",
       get_console },
-    { "input_bytes", COUNTER | CONSOLE_ONLY,
+    { "input_bytes", FIG_COUNTER | FIG_CONSOLE_ONLY,
       "Bytes written to the console stream's input FIFO.", get_input_bytes },
 };
 #define NFIG (sizeof(stream_figures) / sizeof(stream_figures[0]))
 
 struct stream { struct xlc_stream_info in; char *file; };
-struct figure { char *name, *help; bool counter; uint64_t value; };
 
 struct stats {
     enum fmt fmt;
     bool raw;
     struct stream *s;
     size_t ns;
-    struct figure *f;
+    struct figure f[MAX_DAEMON_FIGURES];   /* the daemon's */
     size_t nf;
     bool oom;
 };
@@ -109,20 +107,6 @@ static void add_stream(const struct xlc_stream_info *in, const char *file, void 
     st->oom |= !v[st->ns++].file;
 }
 
-static void add_figure(const char *name, bool counter, uint64_t value, const char *help,
-                       void *arg)
-{
-    struct stats *st = arg;
-    struct figure *v = grow(st->f, st->nf, sizeof(*v), &st->oom);
-
-    if (!v)
-        return;
-    st->f = v;
-    v[st->nf] = (struct figure){ strdup(name), strdup(help), counter, value };
-    st->oom |= !v[st->nf].name || !v[st->nf].help;
-    st->nf++;
-}
-
 static const char *state_name(uint32_t s)
 {
     return s == XLC_READY ? "ready" : s == XLC_ERRORED ? "error" : "pending";
@@ -130,7 +114,7 @@ static const char *state_name(uint32_t s)
 
 static bool has(const struct stream_figure *f, const struct xlc_stream_info *in)
 {
-    return !(f->flags & CONSOLE_ONLY) || (in->console & XLC_HAS_INPUT);
+    return !(f->flags & FIG_CONSOLE_ONLY) || (in->console & XLC_HAS_INPUT);
 }
 
 static bool ends_with(const char *s, const char *tail)
@@ -138,6 +122,16 @@ static bool ends_with(const char *s, const char *tail)
     size_t n = strlen(s), t = strlen(tail);
 
     return n >= t && !strcmp(s + n - t, tail);
+}
+
+static void print_value(uint64_t v, unsigned flags, bool json)
+{
+    if (flags & FIG_MILLI)
+        printf("%" PRIu64 ".%03" PRIu64, v / 1000, v % 1000);
+    else if ((flags & FIG_BOOL) && json)
+        fputs(v ? "true" : "false", stdout);
+    else
+        printf("%" PRIu64, v);
 }
 
 /* ---- text ---------------------------------------------------------------- */
@@ -162,8 +156,12 @@ static void print_text(const struct stats *st)
     for (size_t i = 0; i < st->nf; i++) {
         const struct figure *f = &st->f[i];
 
-        printf("  %-24s %s\n", f->name, ends_with(f->name, "_bytes")
-               ? size_str(f->value, st->raw, a) : size_str(f->value, true, a));
+        printf("  %-28s ", f->name);
+        if (ends_with(f->name, "_bytes"))
+            fputs(size_str(f->value, st->raw, a), stdout);
+        else
+            print_value(f->value, f->flags, true);
+        putchar('\n');
     }
 }
 
@@ -185,23 +183,14 @@ static void json_string(const char *s)
     putchar('"');
 }
 
-static void print_value(uint64_t v, unsigned flags, bool json)
-{
-    if (flags & MILLI)
-        printf("%" PRIu64 ".%03" PRIu64, v / 1000, v % 1000);
-    else if ((flags & BOOL) && json)
-        fputs(v ? "true" : "false", stdout);
-    else
-        printf("%" PRIu64, v);
-}
-
 static void print_json(const struct stats *st)
 {
     fputs("{\"daemon\": {", stdout);
     for (size_t i = 0; i < st->nf; i++) {
         printf("%s", i ? ", " : "");
         json_string(st->f[i].name);
-        printf(": %" PRIu64, st->f[i].value);
+        fputs(": ", stdout);
+        print_value(st->f[i].value, st->f[i].flags, true);
     }
     fputs("},\n\"streams\": [", stdout);
     for (size_t i = 0; i < st->ns; i++) {
@@ -255,9 +244,9 @@ static void prom_stream_family(const struct stats *st, const struct stream_figur
         if (!has(f, in))
             continue;
         if (!any)
-            prom_family(name, f->flags & COUNTER, f->help);
+            prom_family(name, f->flags & FIG_COUNTER, f->help);
         any = true;
-        printf("%s%s{domid=\"%u\",id=\"%u\",file=\"", name, f->flags & COUNTER ? "_total" : "",
+        printf("%s%s{domid=\"%u\",id=\"%u\",file=\"", name, f->flags & FIG_COUNTER ? "_total" : "",
                in->domid, in->id);
         prom_escaped(st->s[i].file, true);
         fputs("\"} ", stdout);
@@ -273,9 +262,13 @@ static void print_prom(const struct stats *st)
     for (size_t i = 0; i < st->nf; i++) {
         char name[300];
 
-        snprintf(name, sizeof(name), "xenlogd_%s", st->f[i].name);
-        prom_family(name, st->f[i].counter, st->f[i].help);
-        printf("%s%s %" PRIu64 "\n", name, st->f[i].counter ? "_total" : "", st->f[i].value);
+        const struct figure *f = &st->f[i];
+
+        snprintf(name, sizeof(name), "xenlogd_%s", f->name);
+        prom_family(name, f->flags & FIG_COUNTER, f->help);
+        printf("%s%s ", name, f->flags & FIG_COUNTER ? "_total" : "");
+        print_value(f->value, f->flags, false);
+        putchar('\n');
     }
 }
 
@@ -297,18 +290,15 @@ static void stats_free(struct stats *st)
 {
     for (size_t i = 0; i < st->ns; i++)
         free(st->s[i].file);
-    for (size_t i = 0; i < st->nf; i++) {
-        free(st->f[i].name);
-        free(st->f[i].help);
-    }
     free(st->s);
-    free(st->f);
 }
 
 int cmd_stats(int argc, char **argv)
 {
     struct stats st = { .fmt = TEXT };
-    struct ctl_list_cb cb = { add_stream, add_figure, &st };
+    struct ctl_list_cb cb = { add_stream, &st };
+    struct xlc_daemon_info info;
+    size_t len;
     const char *ops[1];
     uint32_t domid = XLC_ALL;
     int rc = XL_EXIT_FAILURE;
@@ -318,6 +308,12 @@ int cmd_stats(int argc, char **argv)
         return XL_EXIT_FAILURE;
     if (ctl_list(common.run_dir, domid, &cb) < 0)
         goto out;
+    /* The daemon's own figures; none from a daemon older than STATS. */
+    switch (ctl_daemon_info(common.run_dir, &info, &len)) {
+    case 0: st.nf = daemon_figures(&info, len, st.f); break;
+    case 1: break;
+    default: goto out;
+    }
     if (st.oom) {
         fprintf(stderr, "xenlog: out of memory\n");
         goto out;

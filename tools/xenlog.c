@@ -389,7 +389,7 @@ static const struct xlc_stream_info *find_figures(const struct figures *f, uint3
 /* The live figures, only from a daemon that is there; quietly none otherwise. */
 static void live_figures(int64_t domid, struct figures *figs)
 {
-    struct ctl_list_cb cb = { add_figures, NULL, figs };
+    struct ctl_list_cb cb = { add_figures, figs };
     int err = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
     if (null >= 0)
