@@ -42,6 +42,22 @@ void opts_usage_error(const struct cmd_spec *spec, const char *fmt, ...)
     exit(XL_EXIT_USAGE);
 }
 
+/* text from column `col` on, broken at spaces before column `width`. */
+static void wrap(FILE *f, const char *text, int col, int width)
+{
+    while ((int)strlen(text) > width - col) {
+        int cut = width - col;
+
+        while (cut > 0 && text[cut] != ' ')
+            cut--;
+        if (cut == 0)
+            break;              /* one long word: as it is */
+        fprintf(f, "%.*s\n%*s", cut, text, col, "");
+        text += cut + 1;
+    }
+    fprintf(f, "%s\n", text);
+}
+
 static void usage_table(FILE *f, const char *title, const struct opt *t)
 {
     if (!t || !t->name)
@@ -53,7 +69,8 @@ static void usage_table(FILE *f, const char *title, const struct opt *t)
         snprintf(left, sizeof(left), "%c%c%s--%s%s%s", t->short_name ? '-' : ' ',
                  t->short_name ? t->short_name : ' ', t->short_name ? ", " : "  ", t->name,
                  t->arg ? " " : "", t->arg ? t->arg : "");
-        fprintf(f, "  %-22s %s\n", left, t->help);
+        fprintf(f, "  %-22s ", left);
+        wrap(f, t->help, 25, 79);
     }
 }
 
