@@ -405,10 +405,19 @@ static void live_figures(int64_t domid, struct figures *figs)
 
 static void list_line(const xenlog_stream_info *e, const struct xlc_stream_info *f, bool raw)
 {
-    char copies[16], lim[SIZE_BUF], w[SIZE_BUF] = "-", r[24] = "-", dr[SIZE_BUF] = "-",
-         rd[16] = "-";
+    char copies[16] = "-", lim[SIZE_BUF] = "-", w[SIZE_BUF] = "-", r[24] = "-",
+         dr[SIZE_BUF] = "-", rd[16] = "-";
+    uint64_t limit = e->limit;
+    int ncopies = e->copies;
 
-    snprintf(copies, sizeof(copies), "%d", e->copies);
+    if (f && f->state == XLC_READY) {
+        limit = f->limit;       /* in force: the host's policy may set or cap them */
+        ncopies = (int)f->copies;
+    }
+    if (limit)
+        size_str(limit, raw, lim);
+    if (ncopies >= 0)
+        snprintf(copies, sizeof(copies), "%d", ncopies);
     if (f && f->state == XLC_READY) {
         size_str(f->bytes_written, raw, w);
         snprintf(r, sizeof(r), "%" PRIu64, f->rotations);
@@ -416,8 +425,8 @@ static void list_line(const xenlog_stream_info *e, const struct xlc_stream_info 
         snprintf(rd, sizeof(rd), "%u", f->readers);
     }
     printf("%-6u %4u %-6s %10s %6s %10s %9s %10s %7s  %s", (unsigned)e->domid,
-           (unsigned)e->id, *e->state ? e->state : "-", size_str(e->limit, raw, lim),
-           e->copies < 0 ? "-" : copies, w, r, dr, rd, *e->file ? e->file : "-");
+           (unsigned)e->id, *e->state ? e->state : "-", lim, copies, w, r, dr, rd,
+           *e->file ? e->file : "-");
     if (f && (f->console & XLC_HAS_INPUT))
         printf("  [console%s]", f->console & XLC_CONSOLE_ON ? ", attached" : "");
     if (*e->error)
