@@ -18,6 +18,7 @@ console_xenlogd_SOURCES = \
 	console/sandbox.c console/sandbox.h \
 	console/seccomp.c console/seccomp.h \
 	console/control.c console/control.h \
+	common/exitcode.h \
 	console/ctlproto.c console/ctlproto.h \
 	console/util.h
 console_xenlogd_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'

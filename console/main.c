@@ -31,10 +31,11 @@
 #include "store.h"
 #include "streams.h"
 #include "xenlogd.h"
+#include "../common/exitcode.h"
 
 #define TICK_MS 250
-#define EXIT_USAGE 100
-#define EXIT_SYSTEM 111
+#define EXIT_USAGE XL_EXIT_USAGE        /* xenlogd(8), EXIT STATUS */
+#define EXIT_SYSTEM XL_EXIT_FAILURE
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif

@@ -31,6 +31,7 @@
 #include <valgrind/valgrind.h>
 #endif
 
+#include "../common/exitcode.h"
 #include "log.h"
 #include "seccomp.h"
 #include "util.h"
@@ -297,5 +298,5 @@ _Noreturn void seccomp_selftest(void)
     log_warn("seccomp selftest: calling socket(AF_INET), which must be refused");
     fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     log_err(-1, "seccomp selftest: socket(AF_INET) was not refused (%d)", fd);
-    _exit(111);
+    _exit(XL_EXIT_FAILURE);
 }

@@ -10,6 +10,7 @@ pkgs=(
     valgrind cppcheck clang libclang-rt-14-dev             # checks, sanitizers, libFuzzer
     coreutils procps psmisc util-linux bc
     python3                                                # F_GETPIPE_SZ, FIONREAD in t-daemon-fifosize
+    python3-prometheus-client                              # the real parser, t-xenlog-prometheus
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -18,7 +18,7 @@ say "bad --fifo-size values: usage error, no daemon"
 for bad in 0 4095 16777217 1k -5 ""; do
     r=0; "$XENLOGD" --foreground --run-dir "$RUN" --log-dir "$LOG" --fifo-size "$bad" \
         >"$T/bad.out" 2>&1 || r=$?
-    [ $r = 100 ] || fail "--fifo-size '$bad': exit $r: $(cat "$T/bad.out")"
+    [ $r = 2 ] || fail "--fifo-size '$bad': exit $r: $(cat "$T/bad.out")"
     grep -q 'fifo-size' "$T/bad.out" || fail "--fifo-size '$bad': $(cat "$T/bad.out")"
 done
 

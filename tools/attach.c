@@ -5,7 +5,7 @@
  * bytes from one point, so nothing is shown twice or skipped at the switch.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,26 +13,28 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "../common/exitcode.h"
 #include "ctlclient.h"
+#include "domain.h"
+#include "size.h"
 
-#define EXIT_FAIL 1
-#define EXIT_USAGE 2
+static const struct opt attach_opts[] = {
+    { "lines", 'n', "N", 'n', "backlog of N lines (default: a screenful)" },
+    { "bytes", 'c', "N", 'c', "backlog of N bytes (at most 1 MiB)" },
+    { "no-follow", 0, NULL, 'N', "print the backlog and exit" },
+    { 0 },
+};
 
-const char usage_attach[] =
-"Usage: xenlog attach [--lines N | --bytes N] [--no-follow] DOMID ID|NAME\n"
-"\n"
-"Print the end of a stream's log (default: a screenful of lines, read back\n"
-"across the last rotation if need be), then follow the stream live until\n"
-"Ctrl-C or the end of the stream. NAME picks the stream whose file is NAME,\n"
-"or starts with NAME- or NAME. (e.g. qemu-dm for qemu-dm-guest.log).\n"
-"\n"
-"  --lines N     backlog of N lines\n"
-"  --bytes N     backlog of N bytes (at most 1 MiB)\n"
-"  --no-follow   print the backlog and exit\n"
-"  --run-dir DIR xenlogd's run dir (default: what it advertises)\n"
-"\n"
-"If the reader is too slow, xenlogd skips ahead and xenlog says how many\n"
-"bytes were skipped; the writer and the log files are never slowed.\n";
+const struct cmd_spec spec_attach = {
+    "attach", "[OPTIONS] DOMAIN ID|NAME",
+    "Print the end of a stream's log (default: a screenful of lines, read back\n"
+    "across the last rotation if need be), then follow the stream live until\n"
+    "Ctrl-C or the end of the stream. NAME picks the stream whose file is NAME,\n"
+    "or starts with NAME- or NAME. (e.g. qemu-dm for qemu-dm-guest.log).\n"
+    "If the reader is too slow, xenlogd skips ahead and xenlog says how many\n"
+    "bytes were skipped; the writer and the log files are never slowed.\n",
+    attach_opts, 2, 2, false,
+};
 
 bool ctl_all_digits(const char *s)
 {
@@ -100,11 +102,19 @@ int ctl_stream_id(const char *run_dir, uint32_t domid, const char *arg, uint32_t
 {
     struct match m = { .name = arg };
 
+    uint64_t v;
+
     if (ctl_all_digits(arg)) {
-        *id = (uint32_t)strtoul(arg, NULL, 10);
-        return 0;
+        if (parse_u64(arg, UINT32_MAX - 1, &v)) {
+            *id = (uint32_t)v;
+            return 0;
+        }
+        fprintf(stderr, "xenlog: bad stream id '%s'\n", arg);
+        return -1;
     }
-    if (ctl_list(run_dir, domid, match_name, &m) < 0)
+    struct ctl_list_cb cb = { match_name, &m };
+
+    if (ctl_list(run_dir, domid, &cb) < 0)
         return -1;
     if (m.count != 1) {
         fprintf(stderr, "xenlog: %s streams of domain %u match '%s'\n",
@@ -124,67 +134,62 @@ unsigned long ctl_screen_lines(void)
     return 24;
 }
 
-bool ctl_backlog_option(int c, const char *arg, unsigned long *lines, unsigned long *bytes)
+const char *ctl_backlog_option(int c, const char *arg, unsigned long *lines,
+                               unsigned long *bytes)
 {
-    char *end;
-    unsigned long v = strtoul(arg, &end, 10);
+    uint64_t v;
 
-    if (*end || !ctl_all_digits(arg)) {
-        fprintf(stderr, "xenlog: --%s: not a number\n", c == 'n' ? "lines" : "bytes");
-        return false;
-    }
-    if (c == 'c' && v > XLC_MAX_BACKLOG) {
-        fprintf(stderr, "xenlog: --bytes: 0 to %u\n", XLC_MAX_BACKLOG);
-        return false;
-    }
-    *(c == 'n' ? lines : bytes) = v;
+    if (!parse_u64(arg, c == 'c' ? XLC_MAX_BACKLOG : ULONG_MAX, &v))
+        return c == 'c' ? "0 to 1048576 bytes" : "not a number";
+    *(c == 'n' ? lines : bytes) = (unsigned long)v;
     *(c == 'n' ? bytes : lines) = 0;
-    return true;
+    return NULL;
+}
+
+int ctl_target(const char *dom, const char *stream, uint32_t *domid, uint32_t *id)
+{
+    if (domain_resolve(dom, domid) < 0)
+        return -1;
+    return ctl_stream_id(common.run_dir, *domid, stream, id);
+}
+
+struct attach_args {
+    unsigned long lines, bytes;
+    uint32_t flags;
+};
+
+static const char *attach_option(int key, const char *arg, void *data)
+{
+    struct attach_args *a = data;
+
+    if (key == 'N') {
+        a->flags = 0;
+        return NULL;
+    }
+    return ctl_backlog_option(key, arg, &a->lines, &a->bytes);
 }
 
 int cmd_attach(int argc, char **argv)
 {
-    static const struct option lopts[] = {
-        { "lines", required_argument, NULL, 'n' },
-        { "bytes", required_argument, NULL, 'c' },
-        { "no-follow", no_argument, NULL, 'N' },
-        { "run-dir", required_argument, NULL, 'r' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    struct xlc_attach a = { .flags = XLC_FOLLOW };
-    unsigned long lines = ctl_screen_lines(), bytes = 0;
-    const char *run_dir = NULL;
+    struct attach_args args = { ctl_screen_lines(), 0, XLC_FOLLOW };
+    struct xlc_attach a = { 0 };
+    const char *run_dir, *ops[2];
+    unsigned long lines;
     char *buf, *backlog = NULL;
     size_t blen = 0;
     bool live = false;
     struct xlc_hdr h;
     long n;
-    int c, fd, rc = EXIT_FAIL;
+    int fd, rc = XL_EXIT_FAILURE;
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "n:c:h", lopts, NULL)) != -1) {
-        switch (c) {
-        case 'n':
-        case 'c':
-            if (!ctl_backlog_option(c, optarg, &lines, &bytes))
-                return EXIT_USAGE;
-            break;
-        case 'N': a.flags = 0; break;
-        case 'r': run_dir = optarg; break;
-        case 'h': fputs(usage_attach, stdout); return 0;
-        default: fputs(usage_attach, stderr); return EXIT_USAGE;
-        }
-    }
-    if (argc - optind != 2 || !ctl_all_digits(argv[optind])) {
-        fputs(usage_attach, stderr);
-        return EXIT_USAGE;
-    }
-    a.domid = (uint32_t)strtoul(argv[optind], NULL, 10);
-    if (ctl_stream_id(run_dir, a.domid, argv[optind + 1], &a.id) < 0)
-        return EXIT_FAIL;
+    opts_parse(argc, argv, &spec_attach, attach_option, &args, ops, NULL);
+    run_dir = common.run_dir;
+    if (ctl_target(ops[0], ops[1], &a.domid, &a.id) < 0)
+        return XL_EXIT_FAILURE;
+    a.flags = args.flags;
+    lines = args.lines;
     a.backlog = lines ? (uint32_t)(lines * 512 < XLC_MAX_BACKLOG ? lines * 512 : XLC_MAX_BACKLOG)
-                      : (uint32_t)bytes;
+                      : (uint32_t)args.bytes;
     buf = malloc(XLC_MAX_MSG);
     backlog = malloc(XLC_MAX_BACKLOG);
     fd = buf && backlog ? ctl_connect(run_dir) : -1;

@@ -10,7 +10,6 @@
  * command leaves once the output has been quiet for --idle milliseconds.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -23,35 +22,53 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/exitcode.h"
 #include "ctlclient.h"
+#include "size.h"
 
-#define EXIT_FAIL 1
-#define EXIT_USAGE 2
 #define ESCAPE 0x1d             /* Ctrl-] */
 #define DEFAULT_LINES 10
 #define DEFAULT_IDLE_MS 1000
 
-const char usage_console[] =
-"Usage: xenlog console [--lines N | --bytes N] [--idle MS] DOMID ID|NAME\n"
-"\n"
-"Interactive console on a console stream (one made by `xenlog serial` or\n"
-"xenlog_console_open()): print the end of its log and then its live output,\n"
-"and send what is typed to the component's input (e.g. a guest's serial\n"
-"port). xenlogd still logs everything, and `xenlog attach` readers still see\n"
-"it. One console per stream at a time: another gets \"console busy\".\n"
-"\n"
-"On a terminal the terminal is put in raw mode (restored on exit) and\n"
-"Ctrl-] leaves. When stdin is not a terminal every byte of it is sent,\n"
-"and at its end xenlog waits until no output came for MS milliseconds.\n"
-"\n"
-"  --lines N     backlog of N lines (default 10)\n"
-"  --bytes N     backlog of N bytes (at most 1 MiB)\n"
-"  --idle MS     stdin not a terminal: after its end, leave once the output\n"
-"                was quiet for MS ms (default 1000)\n"
-"  --run-dir DIR xenlogd's run dir (default: what it advertises)\n"
-"\n"
-"Exits 0 on Ctrl-], at the end of input, or at the end of the stream; 1 if\n"
-"xenlogd refuses (no such stream, no input, console busy) or goes away.\n";
+static const struct opt console_opts[] = {
+    { "lines", 'n', "N", 'n', "backlog of N lines (default 10)" },
+    { "bytes", 'c', "N", 'c', "backlog of N bytes (at most 1 MiB)" },
+    { "idle", 0, "MS", 'i',
+      "stdin not a terminal: after its end, leave once the output was quiet for MS ms "
+      "(default 1000)" },
+    { 0 },
+};
+
+const struct cmd_spec spec_console = {
+    "console", "[OPTIONS] DOMAIN ID|NAME",
+    "Interactive console on a console stream (one made by `xenlog serial` or\n"
+    "xenlog_console_open()): print the end of its log and then its live output,\n"
+    "and send what is typed to the component's input (e.g. a guest's serial\n"
+    "port). xenlogd still logs everything, and `xenlog attach` readers still see\n"
+    "it. One console per stream at a time: another gets \"console busy\".\n"
+    "\n"
+    "On a terminal the terminal is put in raw mode (restored on exit) and\n"
+    "Ctrl-] leaves. When stdin is not a terminal every byte of it is sent,\n"
+    "and at its end xenlog waits until no output came for MS milliseconds.\n"
+    "\n"
+    "Exits 0 on Ctrl-], at the end of input, or at the end of the stream; 1 if\n"
+    "xenlogd refuses (no such stream, no input, console busy) or goes away.\n",
+    console_opts, 2, 2, false,
+};
+
+struct console_args {
+    unsigned long lines, bytes;
+    uint64_t idle;
+};
+
+static const char *console_option(int key, const char *arg, void *data)
+{
+    struct console_args *a = data;
+
+    if (key == 'i')
+        return parse_u64(arg, 86400000, &a->idle) ? NULL : "milliseconds, at most a day";
+    return ctl_backlog_option(key, arg, &a->lines, &a->bytes);
+}
 
 static volatile sig_atomic_t got_signal;
 static struct termios saved_tty;
@@ -217,7 +234,7 @@ static int on_stdin(struct console *c, bool tty)
 static int run(struct console *c, bool tty, unsigned idle_ms)
 {
     bool stdin_open = true;
-    int rc = EXIT_FAIL;
+    int rc = XL_EXIT_FAILURE;
 
     for (;;) {
         struct pollfd p[2] = {
@@ -236,31 +253,31 @@ static int run(struct console *c, bool tty, unsigned idle_ms)
         }
         if (got_signal) {
             say("stream %u/%u: stopped by signal %d", c->domid, c->id, (int)got_signal);
-            return EXIT_FAIL;
+            return XL_EXIT_FAILURE;
         }
         if (poll(p, 2, timeout) < 0) {
             if (errno == EINTR)
                 continue;
-            return EXIT_FAIL;
+            return XL_EXIT_FAILURE;
         }
         if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             r = on_message(c);
             if (r <= 0)
-                return r == 0 ? 0 : EXIT_FAIL;
+                return r == 0 ? 0 : XL_EXIT_FAILURE;
         }
         if (p[0].revents & POLLOUT && send_input(c) < 0)
-            return EXIT_FAIL;
+            return XL_EXIT_FAILURE;
         if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
             r = on_stdin(c, tty);
             if (r < 0)
-                return EXIT_FAIL;
+                return XL_EXIT_FAILURE;
             if (r == 0 || r == 2) {
                 stdin_open = false;
                 c->last_output = now_ms();
             }
             /* Try at once; what the socket does not take waits for POLLOUT. */
             if (send_input(c) < 0)
-                return EXIT_FAIL;
+                return XL_EXIT_FAILURE;
             if (r == 0) {
                 /* Ctrl-]: leave once the last bytes are handed over, or
                  * after 2 s if xenlogd does not take them (the guest does
@@ -285,56 +302,26 @@ static int run(struct console *c, bool tty, unsigned idle_ms)
 
 int cmd_console(int argc, char **argv)
 {
-    static const struct option lopts[] = {
-        { "lines", required_argument, NULL, 'n' },
-        { "bytes", required_argument, NULL, 'c' },
-        { "idle", required_argument, NULL, 'i' },
-        { "run-dir", required_argument, NULL, 'r' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT };
+    struct console_args args = { DEFAULT_LINES, 0, DEFAULT_IDLE_MS };
     struct xlc_attach a = { .flags = XLC_FOLLOW };
-    struct console c = { .sock = -1, .lines = DEFAULT_LINES };
-    unsigned long bytes = 0, idle = DEFAULT_IDLE_MS;
-    const char *run_dir = NULL;
+    struct console c = { .sock = -1 };
+    const char *run_dir, *ops[2];
     struct sigaction sa = { .sa_handler = on_signal };
     bool tty;
-    char *end;
-    int ch, rc = EXIT_FAIL;
+    int rc = XL_EXIT_FAILURE;
     size_t i;
 
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "n:c:h", lopts, NULL)) != -1) {
-        switch (ch) {
-        case 'n':
-        case 'c':
-            if (!ctl_backlog_option(ch, optarg, &c.lines, &bytes))
-                return EXIT_USAGE;
-            break;
-        case 'i':
-            idle = strtoul(optarg, &end, 10);
-            if (*end || !ctl_all_digits(optarg) || idle > 86400000) {
-                fprintf(stderr, "xenlog: --idle: milliseconds, at most a day\n");
-                return EXIT_USAGE;
-            }
-            break;
-        case 'r': run_dir = optarg; break;
-        case 'h': fputs(usage_console, stdout); return 0;
-        default: fputs(usage_console, stderr); return EXIT_USAGE;
-        }
-    }
-    if (argc - optind != 2 || !ctl_all_digits(argv[optind])) {
-        fputs(usage_console, stderr);
-        return EXIT_USAGE;
-    }
-    a.domid = c.domid = (uint32_t)strtoul(argv[optind], NULL, 10);
-    if (ctl_stream_id(run_dir, a.domid, argv[optind + 1], &a.id) < 0)
-        return EXIT_FAIL;
+    opts_parse(argc, argv, &spec_console, console_option, &args, ops, NULL);
+    run_dir = common.run_dir;
+    if (ctl_target(ops[0], ops[1], &a.domid, &a.id) < 0)
+        return XL_EXIT_FAILURE;
+    c.domid = a.domid;
+    c.lines = args.lines;
     c.id = a.id;
     a.backlog = c.lines ? (uint32_t)(c.lines * 512 < XLC_MAX_BACKLOG ? c.lines * 512
                                                                       : XLC_MAX_BACKLOG)
-                        : (uint32_t)bytes;
+                        : (uint32_t)args.bytes;
     c.buf = malloc(XLC_MAX_MSG);
     c.backlog = malloc(XLC_MAX_BACKLOG);
     if (!c.buf || !c.backlog)
@@ -356,7 +343,7 @@ int cmd_console(int argc, char **argv)
         }
         say("console of stream %u/%u; escape character is ^]", c.domid, c.id);
     }
-    rc = run(&c, tty, (unsigned)idle);
+    rc = run(&c, tty, (unsigned)args.idle);
 out:
     restore_tty();
     if (c.sock >= 0)

@@ -10,25 +10,12 @@
 
 #include "ctlclient.h"
 
-static const char *global_run_dir;
-
-void ctl_set_run_dir(const char *run_dir)
-{
-    global_run_dir = run_dir;
-}
-
-const char *ctl_default_run_dir(const char *run_dir)
-{
-    return run_dir ? run_dir : global_run_dir;
-}
-
 int ctl_connect(const char *run_dir)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     char *adv = NULL;
     int fd, n;
 
-    run_dir = ctl_default_run_dir(run_dir);
     if (run_dir) {
         n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s", run_dir, XLC_SOCKET);
     } else {
@@ -70,7 +57,8 @@ int ctl_send(int fd, uint16_t type, const void *body, size_t len)
     if (len > sizeof(msg) - sizeof(h))
         return -1;
     memcpy(msg, &h, sizeof(h));
-    memcpy(msg + sizeof(h), body, len);
+    if (len)
+        memcpy(msg + sizeof(h), body, len);
     return send(fd, msg, sizeof(h) + len, MSG_NOSIGNAL) == (ssize_t)(sizeof(h) + len) ? 0 : -1;
 }
 
@@ -90,7 +78,7 @@ long ctl_recv(int fd, struct xlc_hdr *h, void *buf)
     return (long)h->len;
 }
 
-int ctl_list(const char *run_dir, uint32_t domid, ctl_stream_fn *fn, void *arg)
+int ctl_list(const char *run_dir, uint32_t domid, const struct ctl_list_cb *cb)
 {
     char *buf = malloc(XLC_MAX_MSG + 1);
     struct xlc_hdr h;
@@ -116,7 +104,7 @@ int ctl_list(const char *run_dir, uint32_t domid, ctl_stream_fn *fn, void *arg)
         if (in.file_len != (size_t)n - sizeof(in))
             continue;
         buf[n] = '\0';
-        fn(&in, buf + sizeof(in), arg);
+        cb->stream(&in, buf + sizeof(in), cb->arg);
     }
 out:
     if (fd >= 0)

@@ -2,7 +2,10 @@
 # tools/: the xenlog command.
 bin_PROGRAMS += tools/xenlog
 tools_xenlog_SOURCES = tools/xenlog.c \
-	tools/ctlclient.c tools/ctlclient.h tools/attach.c tools/console.c tools/stats.c
+	tools/ctlclient.c tools/ctlclient.h tools/attach.c tools/console.c tools/stats.c \
+	tools/opts.c tools/opts.h tools/domain.c tools/domain.h tools/size.c tools/size.h \
+	tools/figures.c tools/figures.h \
+	common/exitcode.h
 tools_xenlog_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/libxl-glue
 tools_xenlog_CFLAGS = $(AM_CFLAGS) $(XENTOOLLOG_CFLAGS) $(XENSTORE_CFLAGS)
 tools_xenlog_LDADD = libxl-glue/libxenlog.la $(XENTOOLLOG_LIBS) $(XENSTORE_LIBS)
