@@ -20,6 +20,7 @@
 #include "control.h"
 #include "log.h"
 #include "loop.h"
+#include "notify.h"
 #include "sandbox.h"
 #include "store.h"
 #include "streams.h"
@@ -310,6 +311,9 @@ int main(int argc, char **argv)
     if (log_init(!o.foreground, o.verbose) < 0)
         return EXIT_SYSTEM;
     raise_fd_limit();
+    int nr = notify_open();         /* before the sandbox: no socket after */
+    if (nr < 0)
+        log_warnx(-nr, "cannot reach $NOTIFY_SOCKET");
     if (ready_fd >= 0)
         null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
     umask(027);
@@ -318,6 +322,7 @@ int main(int argc, char **argv)
     if (setup(&d, &o) < 0)
         goto out;
     log_info("serving: run dir %s, log dir %s", d.run_dir, d.log_dir);
+    notify_send("READY=1");         /* advertised in xenstore by setup() */
     if (ready_fd >= 0) {
         detach_stdio(null_fd);
         null_fd = -1;
@@ -328,6 +333,8 @@ int main(int argc, char **argv)
     }
     rc = loop_run(d.loop) == 0 ? 0 : EXIT_SYSTEM;
 out:
+    notify_send("STOPPING=1");
+    notify_close();
     teardown(&d);
     if (null_fd >= 0)
         close(null_fd);
