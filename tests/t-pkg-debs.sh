@@ -33,6 +33,7 @@ echo "lintian: $ne errors, $nw warnings, $ni info, $no overridden"
 
 X=$T/x
 for p in xenlogd libxenlog0 libxenlog-dev; do
+    mkdir -p "$X/$p"
     dpkg-deb -x "$(deb $p)" "$X/$p"
     dpkg-deb -e "$(deb $p)" "$X/$p/DEBIAN"
 done
@@ -82,7 +83,12 @@ dev=$X/libxenlog-dev
 [ -f "$dev/usr/include/xenlog.h" ] || fail "no xenlog.h"
 [ "$(readlink "$dev/usr/lib/$MA/libxenlog.so")" = libxenlog.so.0.0.0 ] || fail "libxenlog.so link"
 grep -q '^Depends:.*libxen-dev' "$dev/DEBIAN/control" || fail "libxenlog-dev does not depend on libxen-dev"
-export PKG_CONFIG_PATH=$dev/usr/lib/$MA/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dev
+# Both packages unpacked into one root, as installed.
+S=$X/sys
+mkdir -p "$S"
+dpkg-deb -x "$(deb libxenlog0)" "$S"
+dpkg-deb -x "$(deb libxenlog-dev)" "$S"
+export PKG_CONFIG_PATH=$S/usr/lib/$MA/pkgconfig PKG_CONFIG_SYSROOT_DIR=$S
 pkg-config --exists xenlog || fail "pkg-config --exists xenlog"
 pkg-config --print-requires xenlog | grep -qw xentoollog || fail "xenlog.pc: no Requires: xentoollog"
 echo "pkg-config: xenlog $(pkg-config --modversion xenlog), requires $(pkg-config --print-requires xenlog | tr '\n' ' ')"
@@ -96,9 +102,9 @@ int main(void)
 }
 C
 # shellcheck disable=SC2046
-cc -o "$T/use" "$T/use.c" $(pkg-config --cflags --libs xenlog) -Wl,-rpath-link,"$lib" -L"$lib" ||
+cc -o "$T/use" "$T/use.c" $(pkg-config --cflags --libs xenlog) ||
     fail "cannot build against libxenlog-dev with pkg-config"
-LD_LIBRARY_PATH=$lib "$T/use" | grep -q . || fail "the program built against the package does not run"
+LD_LIBRARY_PATH=$S/usr/lib/$MA "$T/use" | grep -q . || fail "the program built against the package does not run"
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 
 say "maintainer scripts: /usr/sbin/xl diverted on install, given back on removal"
