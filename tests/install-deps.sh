@@ -10,6 +10,8 @@ pkgs=(
     valgrind cppcheck clang libclang-rt-14-dev             # checks, sanitizers, libFuzzer
     coreutils procps psmisc util-linux bc
     python3                                                # F_GETPIPE_SZ, FIONREAD in t-daemon-fifosize
+    dpkg-dev debhelper lintian git                         # t-pkg-debs, t-pkg-distcheck
+    systemd man-db strace                                  # t-pkg-unit: systemd-analyze, syscalls
 )
 missing=()
 for p in "${pkgs[@]}"; do
