@@ -97,7 +97,8 @@ while True:
 ' "$T/notify.sock" "$T/notify.msgs" &
 T_PIDS+=($!)
 retry 10 test -S "$T/notify.sock" || fail "no notify socket"
-NOTIFY_SOCKET=$T/notify.sock strace -f -qq -o "$T/strace" "$XENLOGD" --foreground --verbose \
+# LeakSanitizer cannot run under ptrace (sanitized builds only).
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 NOTIFY_SOCKET=$T/notify.sock strace -f -qq -o "$T/strace" "$XENLOGD" --foreground --verbose \
     --run-dir "$RUN" --log-dir "$LOG" >>"$T/xenlogd.log" 2>&1 &
 XLD_PID=$!
 retry 60 sh -c "xenstore-read /tool/xenlogd/pid >/dev/null" || fail "daemon did not advertise itself"
