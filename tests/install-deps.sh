@@ -10,7 +10,7 @@ pkgs=(
     valgrind cppcheck clang libclang-rt-14-dev             # checks, sanitizers, libFuzzer
     coreutils procps psmisc util-linux bc
     python3                                                # F_GETPIPE_SZ, FIONREAD in t-daemon-fifosize
-    dpkg-dev debhelper lintian git                         # t-pkg-debs, t-pkg-distcheck
+    dpkg-dev debhelper lintian git libseccomp-dev          # t-pkg-debs (Build-Depends), t-pkg-distcheck
     systemd man-db strace                                  # t-pkg-unit: systemd-analyze, syscalls
 )
 missing=()
