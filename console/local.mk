@@ -4,6 +4,7 @@ console_xenlogd_SOURCES = \
 	console/main.c console/xenlogd.h \
 	console/loop.c console/loop.h \
 	console/log.c console/log.h \
+	console/notify.c console/notify.h \
 	console/store.c console/store.h \
 	console/streams.c console/streams.h \
 	console/config.c console/config.h \

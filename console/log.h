@@ -6,7 +6,9 @@
 #include <stdbool.h>
 #include <xentoollog.h>
 
-/* to_syslog: a daemon without a terminal logs to syslog, else to stderr. */
+/* to_syslog: a daemon without a terminal logs to syslog, else to stderr;
+ * when stderr is systemd's journal stream ($JOURNAL_STREAM), each line
+ * carries its priority as "<N>" and no date. */
 int log_init(bool to_syslog, bool verbose);
 void log_fini(void);
 xentoollog_logger *log_logger(void);

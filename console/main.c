@@ -27,6 +27,7 @@
 #include "loop.h"
 #include "reopen.h"
 #include "retention.h"
+#include "notify.h"
 #include "sandbox.h"
 #include "store.h"
 #include "streams.h"
@@ -443,6 +444,9 @@ int main(int argc, char **argv)
     if (log_init(!o.foreground, o.verbose) < 0)
         return EXIT_SYSTEM;
     raise_fd_limit();
+    int nr = notify_open();         /* before the sandbox: no socket after */
+    if (nr < 0)
+        log_warnx(-nr, "cannot reach $NOTIFY_SOCKET");
     if (ready_fd >= 0)
         null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
     umask(027);
@@ -454,6 +458,7 @@ int main(int argc, char **argv)
     log_info("serving: run dir %s, log dir %s, policy %s %s%s", d.run_dir, d.log_dir,
              d.config_missing ? "built in (no" : "from", d.config_path,
              d.config_missing ? ")" : "");
+    notify_send("READY=1");         /* advertised in xenstore by setup() */
     if (ready_fd >= 0) {
         detach_stdio(null_fd);
         null_fd = -1;
@@ -464,6 +469,8 @@ int main(int argc, char **argv)
     }
     rc = loop_run(d.loop) == 0 ? 0 : EXIT_SYSTEM;
 out:
+    notify_send("STOPPING=1");
+    notify_close();
     teardown(&d);
     if (null_fd >= 0)
         close(null_fd);

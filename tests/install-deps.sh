@@ -11,6 +11,8 @@ pkgs=(
     coreutils procps psmisc util-linux bc
     python3                                                # F_GETPIPE_SZ, FIONREAD in t-daemon-fifosize
     python3-prometheus-client                              # the real parser, t-xenlog-prometheus
+    dpkg-dev debhelper lintian git libseccomp-dev          # t-pkg-debs (Build-Depends), t-pkg-distcheck
+    systemd man-db strace                                  # t-pkg-unit: systemd-analyze, syscalls
 )
 missing=()
 for p in "${pkgs[@]}"; do
