@@ -113,9 +113,12 @@ xh_file_list() {
         LC_ALL=C sort
 }
 
-# xh_enable: turn xenlogd on as the README's "Install on a Xen host" says
+# xh_enable: turn xenlogd on as the README's "Install on a Xen host" says:
+# the service enabled and started, the drop-in on (/etc/default/xenlogd)
 xh_enable() {
     systemctl enable --now xenlogd.service
+    [ ! -e /etc/default/xenlogd ] ||
+        sed -i 's/^XENLOG_DROPIN_DISABLE=.*/XENLOG_DROPIN_DISABLE=0/' /etc/default/xenlogd
 }
 
 # xh_last_line FILE: the number of the last whole flood line in FILE

@@ -7,4 +7,5 @@ done
 mkdir -p /host/out
 journalctl -b --no-pager -o short-monotonic > "/host/out/journal-$(cut -c1-8 /proc/sys/kernel/random/boot_id).txt" 2>&1
 sync
-systemctl --no-block poweroff
+# (a little later: the agent writes this step's status first)
+systemd-run --quiet --on-active=2 /bin/systemctl poweroff
