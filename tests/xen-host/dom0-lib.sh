@@ -34,10 +34,9 @@ check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi;
 figure() { echo "FIGURE $1 $2"; }
 
 wait_for() {
-    local secs=$1 i=0; shift
+    local end=$(( $(date +%s) + $1 )); shift
     while ! "$@"; do
-        i=$((i + 1))
-        [ "$i" -le $((secs * 2)) ] || return 1
+        [ "$(date +%s)" -lt "$end" ] || return 1
         sleep 0.5
     done
 }
@@ -96,7 +95,7 @@ xh_stream_fed() {
     local s p
     s=$(xenstore_ready "$1") || return 1
     p=$(qemu_pid "$1") || return 1
-    [ "$(readlink "/proc/$p/fd/1")" = "$(xenstore-read "$s/pipe")" ] || return 1
+    [ "$(readlink "/proc/$p/fd/1")" = "$(readlink -f "$(xenstore-read "$s/pipe")")" ] || return 1
     [ -s "/var/log/xen/qemu-dm-$1.log" ]
 }
 

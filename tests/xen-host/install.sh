@@ -10,10 +10,10 @@ chmod -R a+rX "$D"
 cd "$D" || exit 1
 t=$(date +%s)
 if DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        ./xenlogd_*.deb ./libxenlog0_*.deb > /tmp/apt-install.log 2>&1; then
+        ./xenlogd_*.deb ./libxenlog0_*.deb > /host/out/apt-install.log 2>&1; then
     ok "apt install ./xenlogd_*.deb ./libxenlog0_*.deb"
 else
-    fail "apt install ./xenlogd_*.deb ./libxenlog0_*.deb"; tail -n 30 /tmp/apt-install.log
+    fail "apt install ./xenlogd_*.deb ./libxenlog0_*.deb"; tail -n 30 /host/out/apt-install.log
 fi
 figure apt_install_s $(( $(date +%s) - t ))
 dpkg-query -W xenlogd libxenlog0 | sed 's/^/  installed: /'
