@@ -120,10 +120,13 @@ xh_enable() {
         sed -i 's/^XENLOG_DROPIN_DISABLE=.*/XENLOG_DROPIN_DISABLE=0/' /etc/default/xenlogd
 }
 
-# xh_last_line FILE: the number of the last whole flood line in FILE
+# xh_last_line BASE: the number of the last whole flood line in BASE (or in
+# BASE.1 when BASE has just been rotated and holds no whole line yet); 0: none
 xh_last_line() {
-    tail -c 400 "$1" 2>/dev/null | grep -a -o 'flood line [0-9]\{10\}$' | tail -n 1 |
-        sed 's/.* 0*//; s/^$/0/'
+    local n
+    n=$(cat "$1.1" "$1" 2>/dev/null | tail -c 400 | grep -a -o 'flood line [0-9]\{10\}$' |
+        tail -n 1 | sed 's/.* 0*//')
+    echo "${n:-0}"
 }
 # xh_line_past FILE N: FILE's last whole flood line is past N
 xh_line_past() { [ "$(xh_last_line "$1")" -gt "$2" ] 2>/dev/null; }
