@@ -10,6 +10,7 @@ pkgs=(
     valgrind cppcheck clang libclang-rt-14-dev             # checks, sanitizers, libFuzzer
     coreutils procps psmisc util-linux bc
     python3                                                # F_GETPIPE_SZ, FIONREAD in t-daemon-fifosize
+    debootstrap qemu-utils e2fsprogs                       # tests/xen-host: the host image, its qcow2 overlay
 )
 missing=()
 for p in "${pkgs[@]}"; do
