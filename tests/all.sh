@@ -6,7 +6,7 @@
 # the daemon's tests under valgrind, and the system test on a real Xen
 # hypervisor inside QEMU. Ends with one line "N passed, N failed, N skipped".
 #
-#   XENLOGD_SKIP="asan valgrind xen"   skips parts (for a quick local run)
+#   XENLOGD_SKIP="asan valgrind xen host"   skips parts (for a quick local run)
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
 cd "$src"
@@ -81,6 +81,15 @@ case $skip in *" xen "*) ;; *)
     echo "== xen-system"
     tests/xen-system/run.sh build 2>&1 | tee "$log/xen-system.out"
     tally xen-system "$log/xen-system.out"
+esac
+
+# A Debian 12 Xen host with systemd booted under QEMU, running xenlogd from the
+# packages built here (tests/xen-host/README.md): service order, xendomains
+# and plain xl create, restart mid-flood, policy, off/on, purge, hardening.
+case $skip in *" host "*) ;; *)
+    echo "== xen-host"
+    tests/xen-host/run.sh build 2>&1 | tee "$log/xen-host.out"
+    tally xen-host "$log/xen-host.out"
 esac
 
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"

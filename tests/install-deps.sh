@@ -13,6 +13,7 @@ pkgs=(
     python3-prometheus-client                              # the real parser, t-xenlog-prometheus
     dpkg-dev debhelper lintian git libseccomp-dev          # t-pkg-debs (Build-Depends), t-pkg-distcheck
     systemd man-db strace                                  # t-pkg-unit: systemd-analyze, syscalls
+    debootstrap qemu-utils e2fsprogs                       # tests/xen-host: the host image, its qcow2 overlay
 )
 missing=()
 for p in "${pkgs[@]}"; do

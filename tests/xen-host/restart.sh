@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# restart (scenario 3): `systemctl restart xenlogd` while the debugcon guest
+# floods: the guest and its QEMU live on, the new daemon adopts the stream,
+# and the kept lines reach back past the restart and count up without a gap.
+f=/var/log/xen/qemu-dm-flood.log
+read -r limit copies s < "$XH_STATE/flood-stream" || { fail "no flood stream (streams.sh)"; xh_end; }
+sleep "${RESTART_AFTER:-30}"        # let the flood run (and rotate) first
+qpid=$(qemu_pid flood); old=$(systemctl show -P MainPID xenlogd.service)
+last0=$(xh_last_line "$f")
+t=$(date +%s)
+systemctl restart xenlogd.service || fail "systemctl restart xenlogd failed"
+new=$(systemctl show -P MainPID xenlogd.service)
+figure restart_last_line_before "$last0"
+check "a new daemon ($old -> $new), active, advertised" \
+    eval '[ "$new" != "$old" ] && systemctl -q is-active xenlogd.service && [ "$(xenstore-read /tool/xenlogd/pid)" = "$new" ]'
+check "the stream stays ready" [ "$(xenstore-read "$s/state")" = ready ]
+check "new data after the restart" wait_for 120 xh_line_past "$f" $((last0 + 10))
+figure restart_to_new_data_s $(( $(date +%s) - t ))
+check "the guest lives on" [ -n "$(domid flood)" ]
+check "its QEMU lives on (pid $qpid)" kill -0 "$qpid"
+if xh_kept_copy "$f" "$copies" /tmp/kept-restart; then
+    read -r first lastn lost < <(xh_numbered /tmp/kept-restart)
+    figure restart_window "$first..$lastn"
+    figure restart_lost_lines "$lost"
+    check "the kept lines reach back past the restart ($first <= $last0)" [ "${first:-0}" -le "$last0" ]
+    check "0 lines lost across the restart" [ "$lost" = 0 ]
+else
+    fail "no consistent copy of the kept files"
+fi
