@@ -16,6 +16,7 @@
 #include "input.h"
 #include "log.h"
 #include "loop.h"
+#include "rotate.h"
 #include "stream.h"
 #include "streams.h"
 #include "util.h"
@@ -263,9 +264,9 @@ static void queue_backlog(struct client *c, struct stream *s, uint64_t want)
         int fd;
 
         snprintf(name, sizeof(name), "%s.1", s->p.file_base);
-        fd = openat(s->dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        fd = logfile_open_copy(s->dfd, name, c->ctl->d->uid);
         if (fd >= 0) {
-            if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+            if (fstat(fd, &st) == 0)
                 queue_tail_of(c, fd, (uint64_t)st.st_size, want - cur);
             close(fd);
         }
