@@ -64,6 +64,7 @@ static void on_tick(void *data, uint64_t now)
 
     store_tick(d->store, now);
     streams_tick(d, now);
+    control_tick(d->control, now);
 }
 
 /* An absolute directory name, without trailing slashes. */
