@@ -123,7 +123,7 @@ static void scan(struct store *st)
         ids = xs_directory(st->xsh, XBT_NULL, path, &ni);
         for (j = 0; ids && j < ni; j++)
             if (parse_id(ids[j], &id))
-                streams_changed(st->d, domid, id);
+                streams_changed(st->d, domid, id, false);
         free(ids);
     }
     free(doms);
@@ -213,7 +213,7 @@ static void dispatch(struct store *st, const char *path)
     if (n == 4 && (strcmp(comp[3], "state") == 0 || strcmp(comp[3], "error") == 0) &&
         streams_find(st->d, domid, id))
         return;     /* our own writes */
-    streams_changed(st->d, domid, id);
+    streams_changed(st->d, domid, id, n == 4);
 }
 
 static void on_watch(struct loop_fd *lf, uint32_t events)

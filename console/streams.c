@@ -145,7 +145,7 @@ static void start(struct stream *s, bool adopt)
     }
 }
 
-void streams_changed(struct xld *d, unsigned domid, unsigned id)
+void streams_changed(struct xld *d, unsigned domid, unsigned id, bool rewritten)
 {
     struct stream *s = streams_find(d, domid, id);
     struct spec sp;
@@ -159,7 +159,10 @@ void streams_changed(struct xld *d, unsigned domid, unsigned id)
             forget(d, s);
         return;
     }
-    if (s && (s->state == STREAM_ACTIVE || (s->state == STREAM_ERROR && spec_eq(&s->spec, &sp)))) {
+    /* A stream in error is tried again when a node is written, even with the
+     * same value (the FIFO made since, or descriptors freed). */
+    if (s && (s->state == STREAM_ACTIVE ||
+              (s->state == STREAM_ERROR && !rewritten && spec_eq(&s->spec, &sp)))) {
         spec_free(&sp);
         free(state);
         return;
@@ -190,7 +193,7 @@ void streams_check_gone(struct xld *d, bool all, unsigned domid)
         for (s = d->buckets[b]; s; s = next) {
             next = s->next;
             if (all || s->domid == domid)
-                streams_changed(d, s->domid, s->id);
+                streams_changed(d, s->domid, s->id, false);
         }
 }
 

@@ -12,8 +12,10 @@
 #include "xenlogd.h"
 
 struct stream *streams_find(struct xld *d, unsigned domid, unsigned id);
-/* Something under /libxl/DOMID/logging/ID changed: re-read and act. */
-void streams_changed(struct xld *d, unsigned domid, unsigned id);
+/* Something under /libxl/DOMID/logging/ID changed: re-read and act.
+ * rewritten: one of its parameter nodes was written (a stream in error is
+ * then validated again even if no value changed). */
+void streams_changed(struct xld *d, unsigned domid, unsigned id, bool rewritten);
 /* A parent path changed: finish the streams (of domid, or all) that are gone. */
 void streams_check_gone(struct xld *d, bool all, unsigned domid);
 /* Set-up timeouts and retries of files that could not be written. */
