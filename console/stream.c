@@ -104,10 +104,27 @@ const char *stream_open(struct stream *s, bool adopt, const char **node)
 static void io_failed(struct stream *s, int err)
 {
     if (!s->io_err)
-        log_err(err, "stream %u/%u: cannot write %s/%s; discarding until it can",
+        log_err(err, "stream %u/%u: cannot write %s/%s; discarding what cannot be written",
                 s->domid, s->id, s->p.file_dir, s->p.file_base);
     s->io_err = err;
     s->retry_at = now_ms() + RETRY_MS;
+}
+
+/* Disk full: the stream's own oldest copy goes to make room. true if one went. */
+static bool reclaim(struct stream *s)
+{
+    char name[NAME_MAX_LEN + 16];
+    unsigned i;
+
+    for (i = s->p.copies; i > 0; i--) {
+        snprintf(name, sizeof(name), "%s.%u", s->p.file_base, i);
+        if (unlinkat(s->dfd, name, 0) == 0) {
+            log_warn("stream %u/%u: disk full: removed its oldest copy %s", s->domid, s->id,
+                     name);
+            return true;
+        }
+    }
+    return false;
 }
 
 static int rotate(struct stream *s)
@@ -289,6 +306,8 @@ static ssize_t discard(struct stream *s, size_t avail)
     return n;
 }
 
+static bool write_marker(struct stream *s);
+
 /* Moves up to `budget` bytes; returns how many were moved (or dropped). */
 static uint64_t pump(struct stream *s, uint64_t budget)
 {
@@ -304,16 +323,23 @@ static uint64_t pump(struct stream *s, uint64_t budget)
         } else if ((avail = fifo_avail(s->lf.fd)) <= 0) {
             break;
         }
-        if (s->io_err || s->fd < 0)
+        /* Every read tries the file: only what cannot be written now is dropped. */
+        if ((s->io_err || s->fd < 0) && !write_marker(s))
             n = discard(s, (size_t)avail);
         else
             n = pump_once(s, (size_t)avail);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR)
+            int err = errno;
+
+            if (err == EAGAIN || err == EINTR)
                 break;
-            io_failed(s, errno);
-            continue;
+            if ((err == ENOSPC || err == EDQUOT) && reclaim(s))
+                continue;
+            io_failed(s, err);
+            n = discard(s, (size_t)avail);
         }
+        if (n < 0)
+            break;
         if (n == 0)
             break;
         moved += (uint64_t)n;
@@ -332,7 +358,11 @@ static void on_fifo(struct loop_fd *lf, uint32_t events)
     stream_pump(container_of(lf, struct stream, lf));
 }
 
-void stream_retry(struct stream *s, uint64_t now)
+/*
+ * After drops: the file again (if a rotation lost it) and the marker line
+ * with the count, on a line of its own. true once the file takes data again.
+ */
+static bool write_marker(struct stream *s)
 {
     char marker[160], last;
     struct stat st;
@@ -340,32 +370,30 @@ void stream_retry(struct stream *s, uint64_t now)
     int len;
     ssize_t n;
 
-    if (!s->io_err || now < s->retry_at)
-        return;
-    s->retry_at = now + RETRY_MS;
     if (s->fd < 0) {
         const char *why;
         int fd = logfile_create(s->dfd, s->p.file_base, s->d->uid, &why);
 
         if (fd < 0)
-            return;
+            return false;
         s->fd = fd;
         s->size = 0;
     }
+    if (!s->io_err)
+        return true;
     if (fstat(s->fd, &st) == 0)
         s->size = (uint64_t)st.st_size;
-    /* The marker stands on a line of its own, even after a torn line. */
     torn = s->size > 0 && pread(s->fd, &last, 1, (off_t)s->size - 1) == 1 && last != '\n';
     len = snprintf(marker, sizeof(marker), "%sxenlogd: dropped %llu bytes (%s)\n",
                    torn ? "\n" : "", (unsigned long long)s->dropped_unreported,
                    strerror(s->io_err));
     if (s->size + (uint64_t)len > s->p.limit && rotate(s) < 0)
-        return;
+        return false;
     n = write(s->fd, marker, (size_t)len);
     if (n != len) {
         if (n > 0)
             s->size += (uint64_t)n;
-        return;
+        return false;
     }
     s->size += (uint64_t)len;
     s->st.bytes_written += (uint64_t)len;
@@ -373,6 +401,15 @@ void stream_retry(struct stream *s, uint64_t now)
              (unsigned long long)s->dropped_unreported);
     s->dropped_unreported = 0;
     s->io_err = 0;
+    return true;
+}
+
+void stream_retry(struct stream *s, uint64_t now)
+{
+    if ((!s->io_err && s->fd >= 0) || now < s->retry_at)
+        return;
+    s->retry_at = now + RETRY_MS;
+    write_marker(s);
 }
 
 void stream_close(struct stream *s)
