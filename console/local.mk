@@ -11,6 +11,7 @@ console_xenlogd_SOURCES = \
 	console/rotate.c console/rotate.h \
 	console/beneath.c console/beneath.h \
 	console/validate.c console/validate.h \
+	console/storepath.c console/storepath.h \
 	console/sandbox.c console/sandbox.h \
 	console/seccomp.c console/seccomp.h \
 	console/control.c console/control.h \

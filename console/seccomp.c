@@ -126,6 +126,14 @@ static const struct rule rules[] = {
      * cancelled by xs_close(). A filter cannot read clone3's flags, so fork
      * is not refused; a child could not exec and stays under this filter. */
     R(clone), R(clone3),
+    /* The store thread (store.c): its queues' eventfds, its poll. */
+    R(eventfd2), R(ppoll),
+#ifdef SYS_poll
+    R(poll),
+#endif
+    /* Retention of old files (policy): a directory scan, xattrs on the
+     * files it manages. */
+    R(getdents64), R(fgetxattr), R(fsetxattr), R(fremovexattr), R(flistxattr),
     R(set_robust_list), R(rseq), R(futex), R(sched_yield), R(exit), R(exit_group),
     R(getrandom),
     R(rt_sigaction), R(rt_sigprocmask), R(rt_sigreturn), R(sigaltstack),

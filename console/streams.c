@@ -128,35 +128,37 @@ static void start(struct stream *s, bool adopt)
         return;
     }
     s->state = STREAM_ACTIVE;
-    switch (store_set_state(d->store, s->domid, s->id, "ready", NULL)) {
-    case 1:
-        log_info("stream %u/%u: %s %s (limit %llu, copies %u)%s%s", s->domid, s->id,
-                 adopt ? "adopted" : "ready", s->spec.file,
-                 (unsigned long long)s->p.limit, s->p.copies,
-                 s->in ? ", input " : "", s->in ? s->spec.input : "");
-        break;
-    case 0:
-        forget(d, s);   /* removed while we set it up */
-        break;
-    default:
-        /* The store went away: keep copying; the rescan on reconnect decides. */
-        log_warn("stream %u/%u: could not write state", s->domid, s->id);
-        break;
-    }
+    /* Written by the store thread; a stream removed meanwhile comes back
+     * as streams_spec_read(r = 0) and is finished. */
+    store_set_state(d->store, s->domid, s->id, "ready", NULL);
+    log_info("stream %u/%u: %s %s (limit %llu, copies %u)%s%s", s->domid, s->id,
+             adopt ? "adopted" : "ready", s->spec.file,
+             (unsigned long long)s->p.limit, s->p.copies,
+             s->in ? ", input " : "", s->in ? s->spec.input : "");
 }
 
 void streams_changed(struct xld *d, unsigned domid, unsigned id, bool rewritten)
 {
-    struct stream *s = streams_find(d, domid, id);
-    struct spec sp;
-    char *state = NULL;
-    int r = store_read_spec(d->store, domid, id, &sp, &state);
+    store_request_spec(d->store, domid, id, rewritten);
+}
 
-    if (r < 0)
+void streams_spec_read(struct xld *d, unsigned domid, unsigned id, int r, struct spec *spp,
+                       char *state, bool rewritten)
+{
+    struct stream *s = streams_find(d, domid, id);
+    struct spec sp = *spp;
+
+    memset(spp, 0, sizeof(*spp));
+    if (r < 0) {
+        spec_free(&sp);
+        free(state);
         return;
+    }
     if (r == 0) {
         if (s)
             forget(d, s);
+        spec_free(&sp);
+        free(state);
         return;
     }
     /* A stream in error is tried again when a node is written, even with the
