@@ -17,5 +17,5 @@ console_xenlogd_SOURCES = \
 	console/control.c console/control.h \
 	console/ctlproto.c console/ctlproto.h \
 	console/util.h
-console_xenlogd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS)
-console_xenlogd_LDADD = $(XENSTORE_LIBS) $(XENTOOLLOG_LIBS)
+console_xenlogd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS) $(SECCOMP_CFLAGS)
+console_xenlogd_LDADD = $(XENSTORE_LIBS) $(XENTOOLLOG_LIBS) $(SECCOMP_LIBS)
