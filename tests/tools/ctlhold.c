@@ -77,5 +77,8 @@ int main(int argc, char **argv)
                 closed++;
         }
     printf("closed %ld\n", closed);
+    for (i = 0; i < open_; i++)
+        close(p[i].fd);
+    free(p);
     return 0;
 }
