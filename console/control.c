@@ -556,11 +556,12 @@ static void add_client(struct control *ctl, int fd)
 static void on_accept(struct loop_fd *lf, uint32_t events)
 {
     struct control *ctl = container_of(lf, struct control, lf);
-    int fd, n;
+    int n;
 
     (void)events;
     for (n = 0; n < 256; n++) {
-        fd = accept4(lf->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int fd = accept4(lf->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
         if (fd >= 0) {
             add_client(ctl, fd);
             continue;

@@ -597,8 +597,7 @@ static bool stopping(struct store *st)
 static void *store_main(void *arg)
 {
     struct store *st = arg;
-    uint64_t next = now_ms() + PING_MS, now;
-    struct msg *m;
+    uint64_t next = now_ms() + PING_MS;
 
     scan(st);
     while (!stopping(st)) {
@@ -606,9 +605,9 @@ static void *store_main(void *arg)
             { .fd = st->req_fd, .events = POLLIN },
             { .fd = st->xsh ? xs_fileno(st->xsh) : -1, .events = POLLIN },
         };
-        uint64_t cnt;
+        uint64_t cnt, now = now_ms();
+        struct msg *m;
 
-        now = now_ms();
         poll(p, 2, next > now ? (int)(next - now) : 0);
         if (p[0].revents && read(st->req_fd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
             log_warn("store: eventfd: %s", strerror(errno));
