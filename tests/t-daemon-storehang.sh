@@ -3,7 +3,8 @@
 # A hung xenstored (SIGSTOP, as a wedged store is) never stops copying
 # (issue 11.5, docs/protocol.md): no xenstore call is made on the copying
 # thread. Two streams are written throughout an 8 s stop (four pings); the
-# data keeps reaching the files at the writer's rate; the writers never block.
+# data keeps reaching the files at the writer's rate; the writers never block;
+# the control socket answers.
 # Once the store runs again, a new stream is set up as usual.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_store
@@ -36,6 +37,8 @@ for v in "${samples[@]}"; do
     [ "$v" -gt "$prev" ] || fail "copying stopped while xenstored was stopped ($prev -> $v)"
     prev=$v
 done
+timeout 10 ctlraw "$RUN/xenlogd.sock" attach:0,1,100,0 >"$T/att" || fail "control socket: no answer"
+head -n 1 "$T/att" | grep -q "^OK" || fail "control socket while the store is stopped: $(cat "$T/att")"
 rate=$(awk -v b=$((prev - s0)) -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.0f", b / (t1 - t0) }')
 echo "copying rate while the store was stopped: $rate B/s"
 kill -0 "$XLD_PID" || fail "daemon died"
