@@ -249,6 +249,13 @@ static ssize_t pump_once(struct stream *s, size_t avail)
     ssize_t n;
     int r;
 
+    if (s->size + avail > s->p.limit) {
+        struct stat st;
+
+        /* Truncated from outside (logrotate's copytruncate): room again. */
+        if (fstat(s->fd, &st) == 0 && (uint64_t)st.st_size < s->size)
+            s->size = (uint64_t)st.st_size;
+    }
     if (s->size >= s->p.limit && (r = rotate(s)) < 0) {
         errno = -r;
         return -1;
