@@ -24,7 +24,6 @@
 #define MAX_CLIENTS 1024
 #define MAX_REFUSED 16                /* peers of another uid at once */
 #define IDLE_MS 5000                  /* from accept to a whole request */
-#define CLOSING_MS 60000              /* a reply the peer does not take */
 #define BACKOFF_MS 200                /* accept4 failing: the listener rests */
 #define QUEUE_CAP (2u << 20)          /* per reader: backlog + live bytes */
 #define DATA_CHUNK 32768u
@@ -44,7 +43,7 @@ struct client {
     bool console;                     /* s->console: its INPUT goes to s->in */
     bool paused;                      /* input FIFO full: its socket is not read */
     bool hung_up;                     /* a paused console whose peer left */
-    uint64_t last;                    /* accepted, or last progress (ms) */
+    uint64_t last;                    /* accepted, or request read (ms) */
 };
 
 struct control {
@@ -174,7 +173,6 @@ static bool flush(struct client *c)
             return false;
         }
         c->qoff += sizeof(h) + h.len;
-        c->last = now_ms();
     }
     c->qoff = c->qlen = 0;
     if (c->closing) {
@@ -591,7 +589,9 @@ void control_tick(struct control *ctl, uint64_t now)
     }
     for (c = ctl->clients; c; c = next) {
         next = c->next;
-        if (!c->s && now - c->last > (c->closing ? CLOSING_MS : IDLE_MS)) {
+        /* Before its request only: a reader may be slow (or stopped) as long as
+         * it likes; what it has not taken waits in its bounded queue. */
+        if (!c->s && !c->closing && now - c->last > IDLE_MS) {
             log_debug("control: closed a connection idle for %llu ms",
                       (unsigned long long)(now - c->last));
             client_free(c);

@@ -113,7 +113,8 @@ if "$XENLOG" attach --no-follow 0 99 2>"$T/e1"; then fail "attach to a missing s
 grep -q "no such stream" "$T/e1" || fail "$(cat "$T/e1")"
 "$XENLOG" attach --bytes 0 0 1 >/dev/null 2>"$T/e2" &
 rd=$!
-sleep 0.3
+attached() { "$XENLOG" stats --json 0 | grep -q '"id": 1,.*"readers": 1'; }
+retry 30 attached || fail "the reader did not attach"
 xenstore-rm /libxl/0/logging/1
 wait $rd || fail "attach did not end cleanly when the stream went"
 grep -q "ended" "$T/e2" || fail "$(cat "$T/e2")"
