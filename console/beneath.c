@@ -98,35 +98,94 @@ static const char *resolve_error(int err)
     }
 }
 
+/* What the object must be; NULL or the reason it is not. */
+const char *want_check(const struct stat *st, const struct want *w)
+{
+    if (S_ISLNK(st->st_mode))
+        return "symlink in path";
+    if ((st->st_mode & S_IFMT) != w->type)
+        return w->type == S_IFIFO ? "not a FIFO" : "not a regular file";
+    if (st->st_uid != w->uid)
+        return "wrong owner";
+    if (w->perm != (mode_t)-1 && (st->st_mode & 07777) != w->perm)
+        return w->perm == 0600 ? "mode is not 0600" : "wrong mode";
+    if (w->one_link && st->st_nlink != 1)
+        return "has other hard links";
+    return NULL;
+}
+
+/*
+ * The very object behind the O_PATH descriptor pfd, opened with flags: through
+ * /proc/self/fd, so that nothing swapped in at the name meanwhile is opened.
+ * Without /proc, by name again (the caller compares device and inode).
+ */
+static int reopen(int pfd, int dirfd, const char *rel, int flags)
+{
+    char path[40];
+    int fd;
+
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
+    fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
+    if (fd >= 0)
+        return fd;
+    if (errno != ENOENT)
+        return -errno;
+    return open_beneath(dirfd, rel, flags | O_NOCTTY, 0);
+}
+
+int open_checked(int dirfd, const char *rel, int flags, const struct want *w,
+                 const char **why)
+{
+    struct stat st, st2;
+    int pfd, fd;
+
+    pfd = open_beneath(dirfd, rel, O_PATH, 0);
+    if (pfd < 0) {
+        *why = resolve_error(-pfd);
+        return pfd;
+    }
+    if (fstat(pfd, &st) < 0) {
+        fd = -errno;
+        *why = strerror(errno);
+        close(pfd);
+        return fd;
+    }
+    if ((*why = want_check(&st, w))) {
+        close(pfd);
+        return -EPERM;
+    }
+    fd = reopen(pfd, dirfd, rel, flags);
+    close(pfd);
+    if (fd < 0) {
+        *why = resolve_error(-fd);
+        return fd;
+    }
+    if (fstat(fd, &st2) < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino)
+        *why = "replaced while opening";
+    else
+        *why = want_check(&st2, w);
+    if (*why) {
+        close(fd);
+        return -EPERM;
+    }
+    return fd;
+}
+
 const char *fifo_open(int run_dirfd, const char *rel, uid_t uid, int *fd,
                       dev_t *dev, ino_t *ino)
 {
-    struct stat st, st2;
-    int pfd, rfd;
+    const struct want w = { .type = S_IFIFO, .uid = uid, .perm = 0600, .one_link = true };
+    const char *why;
+    struct stat st;
+    int rfd;
 
-    /* Look before opening: opening a device node could have effects. */
-    pfd = open_beneath(run_dirfd, rel, O_PATH, 0);
-    if (pfd < 0)
-        return resolve_error(-pfd);
-    if (fstat(pfd, &st) < 0) {
-        close(pfd);
-        return strerror(errno);
-    }
-    close(pfd);
-    if (S_ISLNK(st.st_mode))
-        return "symlink in path";
-    if (!S_ISFIFO(st.st_mode))
-        return "not a FIFO";
-    if (st.st_uid != uid)
-        return "wrong owner";
-    if ((st.st_mode & 07777) != 0600)
-        return "mode is not 0600";
-    rfd = open_beneath(run_dirfd, rel, O_RDWR | O_NONBLOCK, 0);
+    /* Looked at before it is opened: opening a device node could have effects. */
+    rfd = open_checked(run_dirfd, rel, O_RDWR | O_NONBLOCK, &w, &why);
     if (rfd < 0)
-        return resolve_error(-rfd);
-    if (fstat(rfd, &st2) < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino) {
+        return why;
+    if (fstat(rfd, &st) < 0) {
         close(rfd);
-        return "replaced while opening";
+        return strerror(errno);
     }
     *fd = rfd;
     *dev = st.st_dev;

@@ -16,11 +16,15 @@
 #include "input.h"
 #include "log.h"
 #include "loop.h"
+#include "rotate.h"
 #include "stream.h"
 #include "streams.h"
 #include "util.h"
 
 #define MAX_CLIENTS 1024
+#define MAX_REFUSED 16                /* peers of another uid at once */
+#define IDLE_MS 5000                  /* from accept to a whole request */
+#define BACKOFF_MS 200                /* accept4 failing: the listener rests */
 #define QUEUE_CAP (2u << 20)          /* per reader: backlog + live bytes */
 #define DATA_CHUNK 32768u
 
@@ -38,14 +42,18 @@ struct client {
     bool want_out;
     bool console;                     /* s->console: its INPUT goes to s->in */
     bool paused;                      /* input FIFO full: its socket is not read */
+    bool hung_up;                     /* a paused console whose peer left */
+    uint64_t last;                    /* accepted, or request read (ms) */
 };
 
 struct control {
     struct xld *d;
     struct loop_fd lf;
     char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-    struct client *clients;
-    unsigned nclients;
+    struct client *clients;           /* newest first */
+    unsigned nclients, nrefused;
+    int reserve;                      /* a spare descriptor for EMFILE */
+    uint64_t listen_again;            /* non-zero: the listener rests until then */
 };
 
 static void on_client(struct loop_fd *lf, uint32_t events);
@@ -58,7 +66,7 @@ static void on_client(struct loop_fd *lf, uint32_t events);
  */
 static int set_events(struct client *c)
 {
-    uint32_t ev = c->paused ? EPOLLET : EPOLLIN;
+    uint32_t ev = c->paused ? EPOLLET | EPOLLRDHUP : EPOLLIN;
 
     if (c->want_out)
         ev |= EPOLLOUT;
@@ -107,6 +115,8 @@ static void client_free(struct client *c)
     if (c->next)
         c->next->prev = c->prev;
     ctl->nclients--;
+    if (c->refused)
+        ctl->nrefused--;
     free(c->q);
     free(c);
 }
@@ -263,9 +273,9 @@ static void queue_backlog(struct client *c, struct stream *s, uint64_t want)
         int fd;
 
         snprintf(name, sizeof(name), "%s.1", s->p.file_base);
-        fd = openat(s->dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        fd = logfile_open_copy(s->dfd, name, c->ctl->d->uid);
         if (fd >= 0) {
-            if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+            if (fstat(fd, &st) == 0)
                 queue_tail_of(c, fd, (uint64_t)st.st_size, want - cur);
             close(fd);
         }
@@ -287,6 +297,13 @@ static void do_attach(struct client *c, const struct xlc_attach *a, bool console
     if (console && !s->in) {
         send_error(c, "stream has no input");
         return;
+    }
+    if (console && s->console && s->console->hung_up) {
+        /* Its peer left while the guest did not read: what it typed and
+         * the guest has not taken goes, and the slot is free. */
+        log_info("stream %u/%u: console left with input untaken; slot taken over",
+                 s->domid, s->id);
+        client_free(s->console);
     }
     if (console && s->console) {
         send_error(c, "console busy");
@@ -424,6 +441,7 @@ static void on_request(struct client *c)
     }
     if (c->s || c->closing)
         return;             /* one request per connection; readers say no more */
+    c->last = now_ms();
     if (c->refused) {
         /* Answered only now: closing with its request unread would reset
          * the connection and lose the reason. */
@@ -449,44 +467,163 @@ static void on_client(struct loop_fd *lf, uint32_t events)
 
     if (events & EPOLLOUT && !flush(c))
         return;
-    if (c->paused)
-        return;             /* see set_events() */
+    if (c->paused) {        /* see set_events() */
+        if (events & (EPOLLHUP | EPOLLRDHUP | EPOLLERR))
+            c->hung_up = true;
+        return;
+    }
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
         on_request(c);
+}
+
+/* The oldest client that has not made its request; NULL if none. */
+static struct client *oldest_idle(struct control *ctl)
+{
+    struct client *c, *found = NULL;
+
+    for (c = ctl->clients; c; c = c->next)
+        if (!c->s && !c->closing)
+            found = c;
+    return found;
+}
+
+/* Stops watching the listener for a while (see control_tick). */
+static void listener_rest(struct control *ctl, int err)
+{
+    log_warn("control: cannot accept a connection: %s; trying again in %d ms",
+             strerror(err), BACKOFF_MS);
+    ctl->listen_again = now_ms() + BACKOFF_MS;
+    loop_mod(ctl->d->loop, &ctl->lf, 0);
+}
+
+/*
+ * No descriptor left: make room by closing the oldest idle client; if there
+ * is none, take the connection with the spare descriptor and close it at
+ * once, so that the listener does not stay readable. false: rest instead.
+ */
+static bool out_of_fds(struct control *ctl)
+{
+    struct client *idle = oldest_idle(ctl);
+    int fd;
+
+    if (idle) {
+        log_warn("control: out of descriptors: closed the oldest idle connection");
+        client_free(idle);
+        return true;
+    }
+    if (ctl->reserve < 0)
+        return false;
+    close(ctl->reserve);
+    fd = accept4(ctl->lf.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) {
+        static const char why[] = "daemon out of descriptors";
+        struct xlc_hdr h = { .type = XLC_ERROR, .len = sizeof(why) - 1 };
+        char msg[sizeof(h) + sizeof(why) - 1];
+
+        memcpy(msg, &h, sizeof(h));
+        memcpy(msg + sizeof(h), why, sizeof(why) - 1);
+        send(fd, msg, sizeof(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
+        close(fd);
+        log_warn("control: out of descriptors: refused a connection");
+    }
+    ctl->reserve = fcntl(ctl->lf.fd, F_DUPFD_CLOEXEC, 0);
+    return fd >= 0;
+}
+
+/* A peer of another uid: served only to be told no, and only a few at once. */
+static bool refuse(struct control *ctl, struct client *c, const struct ucred *cred)
+{
+    if (ctl->nrefused >= MAX_REFUSED)
+        return false;
+    log_warn("control: refused a peer of uid %d", (int)cred->uid);
+    c->refused = true;
+    ctl->nrefused++;
+    return true;
+}
+
+static void add_client(struct control *ctl, int fd)
+{
+    struct ucred cred;
+    socklen_t clen = sizeof(cred);
+    struct client *c, *idle;
+    bool other;
+
+    other = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
+            cred.uid != ctl->d->uid;
+    if (other && ctl->nrefused >= MAX_REFUSED) {
+        close(fd);
+        return;
+    }
+    /* A full table makes room: the oldest connection still without a request goes. */
+    if (ctl->nclients >= MAX_CLIENTS && (idle = oldest_idle(ctl)))
+        client_free(idle);
+    if (ctl->nclients >= MAX_CLIENTS || !(c = calloc(1, sizeof(*c)))) {
+        log_warn("control: too many clients");
+        close(fd);
+        return;
+    }
+    c->ctl = ctl;
+    c->lf.fd = fd;
+    c->lf.fn = on_client;
+    c->last = now_ms();
+    if (loop_add(ctl->d->loop, &c->lf, EPOLLIN) < 0) {
+        close(fd);
+        free(c);
+        return;
+    }
+    c->next = ctl->clients;
+    if (c->next)
+        c->next->prev = c;
+    ctl->clients = c;
+    ctl->nclients++;
+    if (other)
+        refuse(ctl, c, &cred);
 }
 
 static void on_accept(struct loop_fd *lf, uint32_t events)
 {
     struct control *ctl = container_of(lf, struct control, lf);
-    struct ucred cred;
-    socklen_t clen = sizeof(cred);
-    struct client *c;
-    int fd;
+    int n;
 
     (void)events;
-    while ((fd = accept4(lf->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-        if (ctl->nclients >= MAX_CLIENTS || !(c = calloc(1, sizeof(*c)))) {
-            log_warn("control: too many clients");
-            close(fd);
+    for (n = 0; n < 256; n++) {
+        int fd = accept4(lf->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+        if (fd >= 0) {
+            add_client(ctl, fd);
             continue;
         }
-        c->ctl = ctl;
-        c->lf.fd = fd;
-        c->lf.fn = on_client;
-        if (loop_add(ctl->d->loop, &c->lf, EPOLLIN) < 0) {
-            close(fd);
-            free(c);
+        if (errno == EAGAIN || errno == EINTR)
+            return;
+        if (errno == ECONNABORTED || errno == EPROTO)
             continue;
-        }
-        c->next = ctl->clients;
-        if (c->next)
-            c->next->prev = c;
-        ctl->clients = c;
-        ctl->nclients++;
-        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
-            cred.uid != ctl->d->uid) {
-            log_warn("control: refused a peer of uid %d", (int)cred.uid);
-            c->refused = true;
+        if (errno == EMFILE && out_of_fds(ctl))
+            continue;
+        listener_rest(ctl, errno);
+        return;
+    }
+}
+
+void control_tick(struct control *ctl, uint64_t now)
+{
+    struct client *c, *next;
+
+    if (!ctl)
+        return;
+    if (ctl->listen_again && now >= ctl->listen_again) {
+        ctl->listen_again = 0;
+        if (ctl->reserve < 0)
+            ctl->reserve = fcntl(ctl->lf.fd, F_DUPFD_CLOEXEC, 0);
+        loop_mod(ctl->d->loop, &ctl->lf, EPOLLIN);
+    }
+    for (c = ctl->clients; c; c = next) {
+        next = c->next;
+        /* Before its request only: a reader may be slow (or stopped) as long as
+         * it likes; what it has not taken waits in its bounded queue. */
+        if (!c->s && !c->closing && now - c->last > IDLE_MS) {
+            log_debug("control: closed a connection idle for %llu ms",
+                      (unsigned long long)(now - c->last));
+            client_free(c);
         }
     }
 }
@@ -519,8 +656,11 @@ struct control *control_open(struct xld *d)
     umask(old);
     ctl->lf.fd = fd;
     ctl->lf.fn = on_accept;
+    ctl->reserve = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (r < 0 || listen(fd, 64) < 0 || loop_add(d->loop, &ctl->lf, EPOLLIN) < 0) {
         log_err(errno, "control: cannot listen on %s", ctl->path);
+        if (ctl->reserve >= 0)
+            close(ctl->reserve);
         close(fd);
         free(ctl);
         return NULL;
@@ -536,6 +676,8 @@ void control_close(struct control *ctl)
         client_free(ctl->clients);
     loop_del(ctl->d->loop, &ctl->lf);
     close(ctl->lf.fd);
+    if (ctl->reserve >= 0)
+        close(ctl->reserve);
     unlink(ctl->path);
     free(ctl);
 }

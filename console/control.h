@@ -19,6 +19,8 @@ struct control *control_open(struct xld *d);
 /* Closes every client and removes the socket. */
 void control_close(struct control *c);
 const char *control_path(const struct control *c);
+/* Closes connections idle too long (docs/control.md), wakes a resting listener. */
+void control_tick(struct control *c, uint64_t now);
 
 /* For stream.c: bytes that just moved, and the end of the stream. */
 void readers_feed(struct stream *s, const char *buf, size_t n);

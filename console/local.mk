@@ -16,6 +16,7 @@ console_xenlogd_SOURCES = \
 	console/rotate.c console/rotate.h \
 	console/beneath.c console/beneath.h \
 	console/validate.c console/validate.h \
+	console/storepath.c console/storepath.h \
 	console/sandbox.c console/sandbox.h \
 	console/seccomp.c console/seccomp.h \
 	console/control.c console/control.h \
@@ -23,5 +24,5 @@ console_xenlogd_SOURCES = \
 	console/ctlproto.c console/ctlproto.h \
 	console/util.h
 console_xenlogd_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
-console_xenlogd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS)
-console_xenlogd_LDADD = $(XENSTORE_LIBS) $(XENTOOLLOG_LIBS)
+console_xenlogd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS) $(SECCOMP_CFLAGS)
+console_xenlogd_LDADD = $(XENSTORE_LIBS) $(XENTOOLLOG_LIBS) $(SECCOMP_LIBS)

@@ -112,6 +112,7 @@ static void on_tick(void *data, uint64_t now)
     streams_tick(d, now);
     streams_check_moved(d, now);
     retention_tick(d->retention, now);
+    control_tick(d->control, now);
 }
 
 /* An absolute directory name, without trailing slashes. */

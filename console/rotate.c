@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "rotate.h"
 #include "validate.h"
 
@@ -35,48 +37,72 @@ int logfile_rotate(int dfd, const char *base, unsigned copies)
     return 0;
 }
 
-static int open_regular(int dfd, const char *base, int flags)
-{
-    struct stat st;
-    int fd = openat(dfd, base, flags | O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
-                    LOG_MODE);
+/* The flags of every log file: appends even after an outside truncation
+ * (logrotate's copytruncate), no controlling tty, never blocks. */
+#define LOG_FLAGS (O_RDWR | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
 
-    if (fd < 0)
-        return -errno;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+/* A file this call created: still checked on the descriptor. */
+static int create_new(int dfd, const char *base, uid_t uid, const char **why)
+{
+    const struct want w = { .type = S_IFREG, .uid = uid, .perm = (mode_t)-1, .one_link = true };
+    struct stat st;
+    int fd = openat(dfd, base, LOG_FLAGS | O_CREAT | O_EXCL | O_NOFOLLOW, LOG_MODE);
+
+    if (fd < 0) {
+        fd = -errno;
+        *why = strerror(-fd);
+        return fd;
+    }
+    if (fstat(fd, &st) < 0) {
+        *why = strerror(errno);
         close(fd);
-        return -EINVAL;
+        return -EIO;
+    }
+    if ((*why = want_check(&st, &w))) {
+        close(fd);
+        return -EPERM;
     }
     return fd;
 }
 
-int logfile_create(int dfd, const char *base)
+int logfile_create(int dfd, const char *base, uid_t uid, const char **why)
 {
-    int fd = open_regular(dfd, base, O_CREAT | O_EXCL);
+    int fd = create_new(dfd, base, uid, why);
 
     if (fd == -EEXIST) {
         /* Something appeared in between: it goes the way of old copies. */
-        if (unlinkat(dfd, base, 0) < 0)
+        if (unlinkat(dfd, base, 0) < 0) {
+            *why = strerror(errno);
             return -errno;
-        fd = open_regular(dfd, base, O_CREAT | O_EXCL);
+        }
+        fd = create_new(dfd, base, uid, why);
     }
     return fd;
 }
 
-int logfile_append(int dfd, const char *base, off_t *size)
+int logfile_append(int dfd, const char *base, uid_t uid, off_t *size, const char **why)
 {
-    int fd = open_regular(dfd, base, O_CREAT);
-    off_t end;
+    const struct want w = { .type = S_IFREG, .uid = uid, .perm = (mode_t)-1, .one_link = true };
+    struct stat st;
+    int fd = open_checked(dfd, base, LOG_FLAGS, &w, why);
 
+    if (fd == -ENOENT)
+        fd = create_new(dfd, base, uid, why);
     if (fd < 0)
         return fd;
-    end = lseek(fd, 0, SEEK_END);
-    if (end < 0) {
-        int e = errno;
-
+    if (fstat(fd, &st) < 0) {
+        *why = strerror(errno);
         close(fd);
-        return -e;
+        return -EIO;
     }
-    *size = end;
+    *size = st.st_size;
     return fd;
+}
+
+int logfile_open_copy(int dfd, const char *name, uid_t uid)
+{
+    const struct want w = { .type = S_IFREG, .uid = uid, .perm = (mode_t)-1, .one_link = true };
+    const char *why;
+
+    return open_checked(dfd, name, O_RDONLY | O_NONBLOCK, &w, &why);
 }

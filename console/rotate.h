@@ -12,10 +12,19 @@
 /* f.(N-1) -> f.N, ..., f -> f.1 (or unlink f when N = 0). 0 or -errno. */
 int logfile_rotate(int dfd, const char *base, unsigned copies);
 
-/* A new empty f (exclusive create, mode 0640). fd or -errno. */
-int logfile_create(int dfd, const char *base);
+/*
+ * Every log file is opened O_APPEND and checked on the descriptor in hand:
+ * a regular file owned by uid with no other hard link. fd, or -errno with
+ * *why the reason.
+ */
 
-/* f opened for appending at its end (created if missing). fd or -errno. */
-int logfile_append(int dfd, const char *base, off_t *size);
+/* A new empty f (exclusive create, mode 0640). */
+int logfile_create(int dfd, const char *base, uid_t uid, const char **why);
+
+/* f opened for appending (created if missing); *size its size. */
+int logfile_append(int dfd, const char *base, uid_t uid, off_t *size, const char **why);
+
+/* An old copy (f.1) for reading. fd or -errno. */
+int logfile_open_copy(int dfd, const char *name, uid_t uid);
 
 #endif

@@ -1,35 +1,138 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 #include <xenstore.h>
 
 #include "log.h"
 #include "loop.h"
 #include "store.h"
+#include "storepath.h"
 #include "streams.h"
 #include "util.h"
 
-#define ROOT "/libxl"
 #define ADVERT "/tool/xenlogd"
 #define TOKEN "xenlogd"
 #define PING_MS 2000
 #define RECONNECT_MS 1000
+#define STOP_WAIT_S 2
+
+/* One request (loop -> store thread) or one answer (store thread -> loop). */
+struct msg {
+    struct msg *next;
+    enum { M_READ, M_STATE, M_UNADVERTISE, M_PATH, M_SPEC } kind;
+    unsigned domid, id;
+    bool rewritten;
+    struct store_path path;   /* M_PATH */
+    int r;                    /* M_SPEC: 1 found, 0 gone, -1 the store failed */
+    struct spec sp;           /* M_SPEC */
+    char *state, *error;      /* M_SPEC: state; M_STATE: state and error */
+};
+
+struct queue {
+    struct msg *head, **tail;
+};
 
 struct store {
     struct xld *d;
-    struct xs_handle *xsh;
-    struct loop_fd lf;
     const char *control_path;
-    uint64_t next_ping;
-    uint64_t next_reconnect;
+    struct xs_handle *xsh;    /* the store thread's, once it runs */
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu;       /* guards the queues and the flags below */
+    pthread_cond_t cond;
+    struct queue req, ev;
+    int req_fd;               /* eventfd: wakes the store thread */
+    struct loop_fd lf;        /* eventfd: wakes the loop */
+    bool stop, exited, unadvertised;
 };
 
-static void on_watch(struct loop_fd *lf, uint32_t events);
+static void on_events(struct loop_fd *lf, uint32_t events);
+
+/* ---- queues (both threads) ---- */
+
+static void q_init(struct queue *q)
+{
+    q->head = NULL;
+    q->tail = &q->head;
+}
+
+static void msg_free(struct msg *m)
+{
+    spec_free(&m->sp);
+    free(m->state);
+    free(m->error);
+    free(m);
+}
+
+static void q_clear(struct queue *q)
+{
+    struct msg *m;
+
+    while ((m = q->head) != NULL) {
+        q->head = m->next;
+        msg_free(m);
+    }
+    q->tail = &q->head;
+}
+
+static void wake(int fd)
+{
+    uint64_t one = 1;
+
+    if (write(fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+        log_warn("store: eventfd: %s", strerror(errno));
+}
+
+/* Appends m to q (under the lock) and wakes the other side on fd. */
+static void post(struct store *st, struct queue *q, int fd, struct msg *m)
+{
+    m->next = NULL;
+    pthread_mutex_lock(&st->mu);
+    *q->tail = m;
+    q->tail = &m->next;
+    pthread_mutex_unlock(&st->mu);
+    wake(fd);
+}
+
+static struct msg *q_pop(struct store *st, struct queue *q)
+{
+    struct msg *m;
+
+    pthread_mutex_lock(&st->mu);
+    m = q->head;
+    if (m) {
+        q->head = m->next;
+        if (!q->head)
+            q->tail = &q->head;
+    }
+    pthread_mutex_unlock(&st->mu);
+    return m;
+}
+
+static struct msg *msg_new(int kind, unsigned domid, unsigned id)
+{
+    struct msg *m = calloc(1, sizeof(*m));
+
+    if (!m) {
+        log_err(ENOMEM, "store: stream %u/%u: request lost", domid, id);
+        return NULL;
+    }
+    m->kind = kind;
+    m->domid = domid;
+    m->id = id;
+    return m;
+}
+
+/* ---- the loop's side ---- */
 
 struct store *store_new(struct xld *d, const char *control_path)
 {
@@ -38,34 +141,153 @@ struct store *store_new(struct xld *d, const char *control_path)
     if (!st)
         return NULL;
     st->d = d;
-    st->lf.fd = -1;
-    st->lf.fn = on_watch;
     st->control_path = control_path;
+    st->lf.fd = st->req_fd = -1;
+    st->lf.fn = on_events;
+    q_init(&st->req);
+    q_init(&st->ev);
+    pthread_mutex_init(&st->mu, NULL);
+    pthread_cond_init(&st->cond, NULL);
     return st;
 }
 
-static void disconnect(struct store *st)
+void store_request_spec(struct store *st, unsigned domid, unsigned id, bool rewritten)
 {
-    if (st->lf.fd >= 0)
-        loop_del(st->d->loop, &st->lf);
-    st->lf.fd = -1;
-    if (st->xsh)
-        xs_close(st->xsh);
-    st->xsh = NULL;
+    struct msg *m = msg_new(M_READ, domid, id);
+
+    if (!m)
+        return;
+    m->rewritten = rewritten;
+    post(st, &st->req, st->req_fd, m);
+}
+
+void store_set_state(struct store *st, unsigned domid, unsigned id, const char *state,
+                     const char *error)
+{
+    struct msg *m = msg_new(M_STATE, domid, id);
+
+    if (!m)
+        return;
+    m->state = strdup(state);
+    m->error = error ? strdup(error) : NULL;
+    if (!m->state || (error && !m->error)) {
+        msg_free(m);
+        return;
+    }
+    post(st, &st->req, st->req_fd, m);
+}
+
+static void on_path(struct store *st, const struct store_path *p)
+{
+    switch (p->kind) {
+    case SP_ALL:
+        streams_check_gone(st->d, true, 0);
+        break;
+    case SP_DOMAIN:
+        streams_check_gone(st->d, false, p->domid);
+        break;
+    case SP_STREAM:
+        if (p->own && streams_find(st->d, p->domid, p->id))
+            break;      /* our own writes */
+        streams_changed(st->d, p->domid, p->id, p->node);
+        break;
+    default:
+        break;
+    }
+}
+
+static void on_events(struct loop_fd *lf, uint32_t events)
+{
+    struct store *st = container_of(lf, struct store, lf);
+    uint64_t n;
+    struct msg *m;
+
+    (void)events;
+    if (read(lf->fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+        log_warn("store: eventfd: %s", strerror(errno));
+    while ((m = q_pop(st, &st->ev)) != NULL) {
+        if (m->kind == M_PATH) {
+            on_path(st, &m->path);
+        } else if (m->kind == M_SPEC) {
+            streams_spec_read(st->d, m->domid, m->id, m->r, &m->sp, m->state, m->rewritten);
+            m->state = NULL;    /* both handed over */
+            memset(&m->sp, 0, sizeof(m->sp));
+        }
+        msg_free(m);
+    }
+}
+
+void store_tick(struct store *st, uint64_t now)
+{
+    (void)st;
+    (void)now;
+}
+
+/* Waits (at most STOP_WAIT_S) for *flag, under the lock. */
+static bool wait_for(struct store *st, const bool *flag)
+{
+    struct timespec until;
+    bool ok;
+
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += STOP_WAIT_S;
+    pthread_mutex_lock(&st->mu);
+    while (!*flag && pthread_cond_timedwait(&st->cond, &st->mu, &until) == 0)
+        ;
+    ok = *flag;
+    pthread_mutex_unlock(&st->mu);
+    return ok;
+}
+
+void store_unadvertise(struct store *st)
+{
+    struct msg *m;
+
+    if (!st->started) {
+        if (st->xsh)
+            xs_rm(st->xsh, XBT_NULL, ADVERT);
+        return;
+    }
+    if (!(m = msg_new(M_UNADVERTISE, 0, 0)))
+        return;
+    post(st, &st->req, st->req_fd, m);
+    if (!wait_for(st, &st->unadvertised))
+        log_warn("xenstore does not answer: " ADVERT " left in place");
 }
 
 void store_free(struct store *st)
 {
     if (!st)
         return;
-    disconnect(st);
+    if (st->started) {
+        pthread_mutex_lock(&st->mu);
+        st->stop = true;
+        pthread_mutex_unlock(&st->mu);
+        wake(st->req_fd);
+        if (!wait_for(st, &st->exited)) {
+            /* Blocked in a call to a hung xenstored: leave it (we exit). */
+            log_warn("xenstore does not answer: not waiting for it");
+            pthread_detach(st->thread);
+            return;
+        }
+        pthread_join(st->thread, NULL);
+    }
+    if (st->lf.fd >= 0) {
+        loop_del(st->d->loop, &st->lf);
+        close(st->lf.fd);
+    }
+    if (st->req_fd >= 0)
+        close(st->req_fd);
+    if (st->xsh)
+        xs_close(st->xsh);
+    q_clear(&st->req);
+    q_clear(&st->ev);
+    pthread_cond_destroy(&st->cond);
+    pthread_mutex_destroy(&st->mu);
     free(st);
 }
 
-bool store_connected(const struct store *st)
-{
-    return st->xsh != NULL;
-}
+/* ---- xenstore calls: the first connection, then the store thread only ---- */
 
 static bool advertise(struct store *st)
 {
@@ -102,34 +324,6 @@ static bool advertise(struct store *st)
     }
 }
 
-void store_unadvertise(struct store *st)
-{
-    if (st->xsh)
-        xs_rm(st->xsh, XBT_NULL, ADVERT);
-}
-
-/* Every stream in the store goes through streams_changed(). */
-static void scan(struct store *st)
-{
-    unsigned nd = 0, ni, i, j, domid, id;
-    char **doms = xs_directory(st->xsh, XBT_NULL, ROOT, &nd);
-    char path[64];
-
-    for (i = 0; doms && i < nd; i++) {
-        char **ids;
-
-        if (!parse_id(doms[i], &domid))
-            continue;
-        snprintf(path, sizeof(path), ROOT "/%u/logging", domid);
-        ids = xs_directory(st->xsh, XBT_NULL, path, &ni);
-        for (j = 0; ids && j < ni; j++)
-            if (parse_id(ids[j], &id))
-                streams_changed(st->d, domid, id);
-        free(ids);
-    }
-    free(doms);
-}
-
 /* Another live daemon advertised in this store? Two would split the data. */
 static int other_daemon_of(struct xs_handle *xsh)
 {
@@ -145,11 +339,6 @@ static int other_daemon_of(struct xs_handle *xsh)
     return other;
 }
 
-static int other_daemon(struct store *st)
-{
-    return other_daemon_of(st->xsh);
-}
-
 int store_other_daemon(void)
 {
     struct xs_handle *xsh = xs_open(0);
@@ -162,125 +351,69 @@ int store_other_daemon(void)
     return other;
 }
 
-int store_connect(struct store *st)
+static void disconnect(struct store *st)
+{
+    if (st->xsh)
+        xs_close(st->xsh);
+    st->xsh = NULL;
+}
+
+/* Opens, checks for another daemon, watches, advertises. 0 or -1. */
+static int connect_store(struct store *st)
 {
     int other;
 
     st->xsh = xs_open(0);
     if (!st->xsh)
         return -1;
-    if ((other = other_daemon(st)) != 0) {
+    if ((other = other_daemon_of(st->xsh)) != 0) {
         log_err(-1, "another xenlogd (pid %d) serves this xenstore", other);
         disconnect(st);
         errno = EEXIST;
         return -1;
     }
-    if (!xs_watch(st->xsh, ROOT, TOKEN) || !advertise(st))
-        goto fail;
-    st->lf.fd = xs_fileno(st->xsh);
-    if (st->lf.fd < 0 || loop_add(st->d->loop, &st->lf, EPOLLIN) < 0)
-        goto fail;
-    st->next_ping = now_ms() + PING_MS;
-    scan(st);
-    /* Streams we still hold whose nodes went away while we were not looking. */
-    streams_check_gone(st->d, true, 0);
-    return 0;
-fail:
-    log_err(errno, "xenstore: cannot watch " ROOT " or advertise " ADVERT);
-    disconnect(st);
-    return -1;
-}
-
-/*
- * /libxl/D/logging/I[/node]: that stream changed.
- * /libxl, /libxl/D, /libxl/D/logging: streams below may have gone.
- */
-static void dispatch(struct store *st, const char *path)
-{
-    char comp[4][16];
-    int n = 0;
-    const char *p = path + strlen(ROOT);
-    unsigned domid, id;
-
-    if (strncmp(path, ROOT, strlen(ROOT)) != 0)
-        return;
-    while (*p == '/' && n < 4) {
-        size_t len = strcspn(p + 1, "/");
-
-        if (len >= sizeof(comp[0]))
-            return;
-        memcpy(comp[n], p + 1, len);
-        comp[n][len] = '\0';
-        n++;
-        p += 1 + len;
-    }
-    if (*p && *p != '/')
-        return;
-    if (n == 0) {
-        streams_check_gone(st->d, true, 0);
-        return;
-    }
-    if (!parse_id(comp[0], &domid))
-        return;
-    if (n == 1 || (n == 2 && strcmp(comp[1], "logging") == 0)) {
-        streams_check_gone(st->d, false, domid);
-        return;
-    }
-    if (strcmp(comp[1], "logging") != 0 || !parse_id(comp[2], &id))
-        return;
-    if (n == 4 && (strcmp(comp[3], "state") == 0 || strcmp(comp[3], "error") == 0) &&
-        streams_find(st->d, domid, id))
-        return;     /* our own writes */
-    streams_changed(st->d, domid, id);
-}
-
-static void on_watch(struct loop_fd *lf, uint32_t events)
-{
-    struct store *st = container_of(lf, struct store, lf);
-    char **vec;
-
-    (void)events;
-    while (st->xsh && (vec = xs_check_watch(st->xsh)) != NULL) {
-        dispatch(st, vec[XS_WATCH_PATH]);
-        free(vec);
-    }
-}
-
-void store_tick(struct store *st, uint64_t now)
-{
-    if (st->xsh) {
-        char *v;
-        unsigned len;
-
-        if (now < st->next_ping)
-            return;
-        st->next_ping = now + PING_MS;
-        v = xs_read(st->xsh, XBT_NULL, ADVERT "/pid", &len);
-        if (v || errno == ENOENT) {
-            free(v);
-            if (!v && !advertise(st))
-                log_warn("xenstore: cannot advertise " ADVERT);
-            return;
-        }
-        log_err(errno, "xenstore: connection lost; streams go on, reconnecting");
+    if (!xs_watch(st->xsh, STORE_ROOT, TOKEN) || !advertise(st)) {
+        log_err(errno, "xenstore: cannot watch " STORE_ROOT " or advertise " ADVERT);
         disconnect(st);
-        st->next_reconnect = now;
+        return -1;
     }
-    if (now < st->next_reconnect)
-        return;
-    st->next_reconnect = now + RECONNECT_MS;
-    if (store_connect(st) == 0)
-        log_info("xenstore: reconnected");
+    return 0;
 }
 
-void spec_free(struct spec *sp)
+static void post_path(struct store *st, enum store_path_kind kind, unsigned domid,
+                      unsigned id)
 {
-    free(sp->pipe);
-    free(sp->file);
-    free(sp->limit);
-    free(sp->copies);
-    free(sp->input);
-    memset(sp, 0, sizeof(*sp));
+    struct msg *m = msg_new(M_PATH, domid, id);
+
+    if (!m)
+        return;
+    m->path.kind = kind;
+    m->path.domid = domid;
+    m->path.id = id;
+    post(st, &st->ev, st->lf.fd, m);
+}
+
+/* Every stream in the store is looked at; then those we hold that are gone. */
+static void scan(struct store *st)
+{
+    unsigned nd = 0, ni, i, j, domid, id;
+    char **doms = xs_directory(st->xsh, XBT_NULL, STORE_ROOT, &nd);
+    char path[64];
+
+    for (i = 0; doms && i < nd; i++) {
+        char **ids;
+
+        if (!parse_id(doms[i], &domid))
+            continue;
+        snprintf(path, sizeof(path), STORE_ROOT "/%u/logging", domid);
+        ids = xs_directory(st->xsh, XBT_NULL, path, &ni);
+        for (j = 0; ids && j < ni; j++)
+            if (parse_id(ids[j], &id))
+                post_path(st, SP_STREAM, domid, id);
+        free(ids);
+    }
+    free(doms);
+    post_path(st, SP_ALL, 0, 0);
 }
 
 static char *read_node(struct store *st, const char *dir, const char *node, int *err)
@@ -300,8 +433,10 @@ static char *read_node(struct store *st, const char *dir, const char *node, int 
     return v;
 }
 
-int store_read_spec(struct store *st, unsigned domid, unsigned id, struct spec *sp,
-                    char **state)
+/* 1: the stream's directory exists (nodes filled in, NULL if missing);
+ * 0: it does not; -1: the store failed. */
+static int read_spec(struct store *st, unsigned domid, unsigned id, struct spec *sp,
+                     char **state)
 {
     char dir[64];
     int err = 0;
@@ -312,7 +447,7 @@ int store_read_spec(struct store *st, unsigned domid, unsigned id, struct spec *
     *state = NULL;
     if (!st->xsh)
         return -1;
-    snprintf(dir, sizeof(dir), ROOT "/%u/logging/%u", domid, id);
+    snprintf(dir, sizeof(dir), STORE_ROOT "/%u/logging/%u", domid, id);
     ls = xs_directory(st->xsh, XBT_NULL, dir, &n);
     if (!ls)
         return errno == ENOENT ? 0 : -1;
@@ -332,15 +467,16 @@ int store_read_spec(struct store *st, unsigned domid, unsigned id, struct spec *
     return 1;
 }
 
-int store_set_state(struct store *st, unsigned domid, unsigned id, const char *state,
-                    const char *error)
+/* 1 written, 0 the stream is gone, -1 the store failed. */
+static int set_state(struct store *st, unsigned domid, unsigned id, const char *state,
+                     const char *error)
 {
     char dir[64], path[96];
     unsigned n;
 
     if (!st->xsh)
         return -1;
-    snprintf(dir, sizeof(dir), ROOT "/%u/logging/%u", domid, id);
+    snprintf(dir, sizeof(dir), STORE_ROOT "/%u/logging/%u", domid, id);
     for (;;) {
         xs_transaction_t t = xs_transaction_start(st->xsh);
         char **ls;
@@ -370,4 +506,166 @@ int store_set_state(struct store *st, unsigned domid, unsigned id, const char *s
         if (errno != EAGAIN)
             return -1;
     }
+}
+
+/* A request, on the store thread. */
+static void serve(struct store *st, struct msg *m)
+{
+    switch (m->kind) {
+    case M_READ:
+        m->kind = M_SPEC;
+        m->r = read_spec(st, m->domid, m->id, &m->sp, &m->state);
+        if (m->r < 0) {
+            msg_free(m);     /* the store failed: the rescan on reconnect decides */
+            return;
+        }
+        post(st, &st->ev, st->lf.fd, m);
+        return;
+    case M_STATE:
+        switch (set_state(st, m->domid, m->id, m->state, m->error)) {
+        case 0:         /* removed meanwhile: the loop finishes it */
+            free(m->state);
+            free(m->error);
+            m->state = m->error = NULL;
+            m->kind = M_SPEC;
+            m->r = 0;
+            post(st, &st->ev, st->lf.fd, m);
+            return;
+        case -1:
+            log_warn("stream %u/%u: could not write state %s", m->domid, m->id, m->state);
+            break;
+        default:
+            break;
+        }
+        break;
+    case M_UNADVERTISE:
+        if (st->xsh)
+            xs_rm(st->xsh, XBT_NULL, ADVERT);
+        pthread_mutex_lock(&st->mu);
+        st->unadvertised = true;
+        pthread_cond_broadcast(&st->cond);
+        pthread_mutex_unlock(&st->mu);
+        break;
+    default:
+        break;
+    }
+    msg_free(m);
+}
+
+static void on_watch(struct store *st)
+{
+    char **vec;
+
+    while (st->xsh && (vec = xs_check_watch(st->xsh)) != NULL) {
+        struct msg *m = msg_new(M_PATH, 0, 0);
+
+        if (m) {
+            store_path_parse(vec[XS_WATCH_PATH], &m->path);
+            if (m->path.kind == SP_NONE)
+                msg_free(m);
+            else
+                post(st, &st->ev, st->lf.fd, m);
+        }
+        free(vec);
+    }
+}
+
+/* The ping, and reconnection after a lost store. */
+static void keepalive(struct store *st, uint64_t now, uint64_t *next)
+{
+    if (now < *next)
+        return;
+    if (st->xsh) {
+        unsigned len;
+        char *v = xs_read(st->xsh, XBT_NULL, ADVERT "/pid", &len);
+
+        *next = now + PING_MS;
+        if (v || errno == ENOENT) {
+            free(v);
+            if (!v && !advertise(st))
+                log_warn("xenstore: cannot advertise " ADVERT);
+            return;
+        }
+        log_err(errno, "xenstore: connection lost; streams go on, reconnecting");
+        disconnect(st);
+    }
+    *next = now + RECONNECT_MS;
+    if (connect_store(st) == 0) {
+        log_info("xenstore: reconnected");
+        *next = now + PING_MS;
+        scan(st);
+    }
+}
+
+static bool stopping(struct store *st)
+{
+    bool stop;
+
+    pthread_mutex_lock(&st->mu);
+    stop = st->stop;
+    pthread_mutex_unlock(&st->mu);
+    return stop;
+}
+
+static void *store_main(void *arg)
+{
+    struct store *st = arg;
+    uint64_t next = now_ms() + PING_MS;
+
+    scan(st);
+    while (!stopping(st)) {
+        struct pollfd p[2] = {
+            { .fd = st->req_fd, .events = POLLIN },
+            { .fd = st->xsh ? xs_fileno(st->xsh) : -1, .events = POLLIN },
+        };
+        uint64_t cnt, now = now_ms();
+        struct msg *m;
+
+        poll(p, 2, next > now ? (int)(next - now) : 0);
+        if (p[0].revents && read(st->req_fd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
+            log_warn("store: eventfd: %s", strerror(errno));
+        while (!stopping(st) && (m = q_pop(st, &st->req)) != NULL)
+            serve(st, m);
+        if (p[1].revents)
+            on_watch(st);
+        keepalive(st, now_ms(), &next);
+    }
+    pthread_mutex_lock(&st->mu);
+    st->exited = true;
+    pthread_cond_broadcast(&st->cond);
+    pthread_mutex_unlock(&st->mu);
+    return NULL;
+}
+
+int store_connect(struct store *st)
+{
+    int err;
+
+    if (connect_store(st) < 0)
+        return -1;
+    st->req_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    st->lf.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (st->req_fd < 0 || st->lf.fd < 0 || loop_add(st->d->loop, &st->lf, EPOLLIN) < 0) {
+        log_err(errno, "store: eventfd");
+        return -1;
+    }
+    /* Signals stay blocked in the new thread: they go to main's signalfd. */
+    err = pthread_create(&st->thread, NULL, store_main, st);
+    if (err) {
+        log_err(err, "store: cannot start its thread");
+        errno = err;
+        return -1;
+    }
+    st->started = true;
+    return 0;
+}
+
+void spec_free(struct spec *sp)
+{
+    free(sp->pipe);
+    free(sp->file);
+    free(sp->limit);
+    free(sp->copies);
+    free(sp->input);
+    memset(sp, 0, sizeof(*sp));
 }

@@ -2,6 +2,12 @@
 /*
  * xenstore: the watch on /libxl, reading a stream's nodes, writing its state,
  * the advertisement under /tool/xenlogd, and noticing a dead xenstored.
+ *
+ * No xenstore call is made on the event loop's thread: after the first
+ * connection a store thread owns the handle. The loop asks (store_request_spec,
+ * store_set_state) through a queue and gets the answers through another,
+ * signalled by an eventfd it watches. A hung xenstored (SIGSTOP) blocks only
+ * that thread: every stream goes on copying (docs/protocol.md).
  */
 #ifndef XENLOGD_STORE_H
 #define XENLOGD_STORE_H
@@ -13,29 +19,31 @@
 #include "xenlogd.h"
 
 struct store *store_new(struct xld *d, const char *control_path);
+/* Stops the store thread (waits at most 2 s for it) and frees. */
 void store_free(struct store *st);
 
 /* Before anything is touched at start-up: the pid of another live daemon
  * advertised in the store, 0 if none, negative errno if there is no store. */
 int store_other_daemon(void);
-/* Connects, watches /libxl, advertises, adopts what is there. 0 or -1. */
+/* On the calling thread, before the loop runs: connects, refuses a second
+ * daemon (errno EEXIST), watches /libxl, advertises, then starts the store
+ * thread, which adopts what is there. 0 or -1. */
 int store_connect(struct store *st);
-bool store_connected(const struct store *st);
-/* Pings a connected store, reconnects a lost one. */
+/* Nothing to do on the loop's tick any more: the store thread pings. */
 void store_tick(struct store *st, uint64_t now);
 
-/* 1: the stream's directory exists (nodes filled in, NULL if missing);
- * 0: it does not; -1: the store failed. */
-int store_read_spec(struct store *st, unsigned domid, unsigned id, struct spec *sp,
-                    char **state);
+/* Asks for the nodes of /libxl/DOMID/logging/ID; the answer comes later,
+ * on the loop's thread, as streams_spec_read(). */
+void store_request_spec(struct store *st, unsigned domid, unsigned id, bool rewritten);
 void spec_free(struct spec *sp);
 
-/* Writes state (and error first, if any) only if the stream still exists.
- * 1 written, 0 the stream is gone, -1 the store failed. */
-int store_set_state(struct store *st, unsigned domid, unsigned id, const char *state,
-                    const char *error);
+/* Writes state (and error first, if any) if the stream still exists, later,
+ * on the store thread. A stream found gone is reported as streams_spec_read()
+ * with r = 0. */
+void store_set_state(struct store *st, unsigned domid, unsigned id, const char *state,
+                     const char *error);
 
-/* Removes /tool/xenlogd (clean exit). */
+/* Removes /tool/xenlogd (clean exit); waits at most 2 s. */
 void store_unadvertise(struct store *st);
 
 #endif

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The data path: FIFO -> file with splice(2), so that data leaves the FIFO
- * only in the system call that puts it in the file; a daemon killed at any
- * moment loses nothing. Near the limit, tee(2) lets us look at the data to
- * cut after a newline.
+ * The data path: FIFO -> file. Data leaves the FIFO only once it is in the
+ * file (see move()); a daemon killed at any moment loses nothing. Near the
+ * limit, the same look (tee(2)) finds where to cut after a newline.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +25,7 @@
 #define WINDOW (64 * 1024)          /* how far back we look for a newline */
 #define BUDGET (4 * 1024 * 1024)    /* bytes per wake-up, for fairness */
 #define RETRY_MS 1000
-#define FIFO_SIZE (1024 * 1024)      /* most bytes one splice moves */
+#define FIFO_SIZE (1024 * 1024)      /* more than one move takes */
 
 static void on_fifo(struct loop_fd *lf, uint32_t events);
 
@@ -67,17 +66,19 @@ const char *stream_open(struct stream *s, bool adopt, const char **node)
         return why;
     }
     if (adopt) {
-        fd = logfile_append(dfd, s->p.file_base, &size);
+        fd = logfile_append(dfd, s->p.file_base, d->uid, &size, &why);
     } else {
         fd = exists ? logfile_rotate(dfd, s->p.file_base, s->p.copies) : 0;
-        if (fd == 0)
-            fd = logfile_create(dfd, s->p.file_base);
+        if (fd < 0)
+            why = strerror(-fd);
+        else
+            fd = logfile_create(dfd, s->p.file_base, d->uid, &why);
     }
     if (fd < 0) {
         close(fifo);
         input_close(s);
         close(dfd);
-        return strerror(-fd);
+        return why;
     }
     /* Best effort: above /proc/sys/fs/pipe-max-size it needs
      * CAP_SYS_RESOURCE, and past pipe-user-pages-soft the kernel gives less. */
@@ -103,14 +104,32 @@ const char *stream_open(struct stream *s, bool adopt, const char **node)
 static void io_failed(struct stream *s, int err)
 {
     if (!s->io_err)
-        log_err(err, "stream %u/%u: cannot write %s/%s; discarding until it can",
+        log_err(err, "stream %u/%u: cannot write %s/%s; discarding what cannot be written",
                 s->domid, s->id, s->p.file_dir, s->p.file_base);
     s->io_err = err;
     s->retry_at = now_ms() + RETRY_MS;
 }
 
+/* Disk full: the stream's own oldest copy goes to make room. true if one went. */
+static bool reclaim(struct stream *s)
+{
+    char name[NAME_MAX_LEN + 16];
+    unsigned i;
+
+    for (i = s->p.copies; i > 0; i--) {
+        snprintf(name, sizeof(name), "%s.%u", s->p.file_base, i);
+        if (unlinkat(s->dfd, name, 0) == 0) {
+            log_warn("stream %u/%u: disk full: removed its oldest copy %s", s->domid, s->id,
+                     name);
+            return true;
+        }
+    }
+    return false;
+}
+
 static int rotate(struct stream *s)
 {
+    const char *why;
     int r, fd;
 
     r = logfile_rotate(s->dfd, s->p.file_base, s->p.copies);
@@ -120,16 +139,17 @@ static int rotate(struct stream *s)
         close(s->fd);
     s->size = 0;
     s->st.rotations++;
-    fd = logfile_create(s->dfd, s->p.file_base);
+    fd = logfile_create(s->dfd, s->p.file_base, s->d->uid, &why);
     s->fd = fd < 0 ? -1 : fd;
     return fd < 0 ? fd : 0;
 }
 
-/* Readers attached: copy what will move (tee), move exactly that, feed it. */
-static ssize_t move_seen(struct stream *s, size_t len)
+/* Up to len bytes of the FIFO, still in it, into d->buf (tee). */
+static ssize_t peek(struct stream *s, size_t len)
 {
     struct xld *d = s->d;
-    ssize_t t = tee(s->lf.fd, d->scratch[1], len, SPLICE_F_NONBLOCK), n;
+    ssize_t t = tee(s->lf.fd, d->scratch[1], len < IO_BUF_SIZE ? len : IO_BUF_SIZE,
+                    SPLICE_F_NONBLOCK);
     size_t got = 0;
 
     if (t <= 0)
@@ -141,22 +161,50 @@ static ssize_t move_seen(struct stream *s, size_t len)
             break;
         got += (size_t)r;
     }
-    n = splice(s->lf.fd, NULL, s->fd, NULL, got, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-    if (n > 0)
-        readers_feed(s, d->buf, (size_t)n);
-    return n;
+    return (ssize_t)got;
 }
 
+/* The first n bytes of the FIFO leave it (they are in d->buf already). */
+static void consume(struct stream *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t r = read(s->lf.fd, s->d->buf, n);
+
+        if (r <= 0)
+            break;
+        n -= (size_t)r;
+    }
+}
+
+/*
+ * FIFO -> file. The file is O_APPEND (an outside truncation leaves no hole),
+ * which splice(2) refuses; so: look (tee), write, and only then take out of
+ * the FIFO exactly the bytes written. Killed in between, the next daemon
+ * writes those lines again: repeated (at most one write), never lost.
+ */
 static ssize_t move(struct stream *s, size_t len)
 {
-    ssize_t n = s->readers ? move_seen(s, len)
-              : splice(s->lf.fd, NULL, s->fd, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    ssize_t got = peek(s, len), n;
+    const char *nl;
 
-    if (n > 0) {
-        s->size += (uint64_t)n;
-        s->st.bytes_in += (uint64_t)n;
-        s->st.bytes_written += (uint64_t)n;
+    if (got <= 0)
+        return got;
+    /* Whole lines where there are any: what a kill repeats is whole lines. */
+    nl = memrchr(s->d->buf, '\n', (size_t)got);
+    if (nl)
+        got = nl - s->d->buf + 1;
+    n = write(s->fd, s->d->buf, (size_t)got);
+    if (n <= 0) {
+        if (n == 0)
+            errno = EIO;
+        return -1;
     }
+    if (s->readers)
+        readers_feed(s, s->d->buf, (size_t)n);
+    consume(s, (size_t)n);
+    s->size += (uint64_t)n;
+    s->st.bytes_in += (uint64_t)n;
+    s->st.bytes_written += (uint64_t)n;
     return n;
 }
 
@@ -167,24 +215,16 @@ static ssize_t move(struct stream *s, size_t len)
  */
 static size_t cut_point(struct stream *s, size_t room, bool *whole)
 {
-    struct xld *d = s->d;
-    ssize_t t = tee(s->lf.fd, d->scratch[1], room, SPLICE_F_NONBLOCK);
-    size_t got = 0;
+    ssize_t t = peek(s, room);
+    size_t got = t > 0 ? (size_t)t : 0;
     const char *nl;
 
     *whole = true;
-    if (t <= 0)
+    if (got == 0)
         return 0;
-    while (got < (size_t)t) {
-        ssize_t n = read(d->scratch[0], d->buf + got, (size_t)t - got);
-
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    nl = memrchr(d->buf, '\n', got);
+    nl = memrchr(s->d->buf, '\n', got);
     if (nl)
-        return (size_t)(nl - d->buf) + 1;
+        return (size_t)(nl - s->d->buf) + 1;
     if (got < room) {
         *whole = false;
         return got;
@@ -209,6 +249,13 @@ static ssize_t pump_once(struct stream *s, size_t avail)
     ssize_t n;
     int r;
 
+    if (s->size + avail > s->p.limit) {
+        struct stat st;
+
+        /* Truncated from outside (logrotate's copytruncate): room again. */
+        if (fstat(s->fd, &st) == 0 && (uint64_t)st.st_size < s->size)
+            s->size = (uint64_t)st.st_size;
+    }
     if (s->size >= s->p.limit && (r = rotate(s)) < 0) {
         errno = -r;
         return -1;
@@ -266,6 +313,8 @@ static ssize_t discard(struct stream *s, size_t avail)
     return n;
 }
 
+static bool write_marker(struct stream *s);
+
 /* Moves up to `budget` bytes; returns how many were moved (or dropped). */
 static uint64_t pump(struct stream *s, uint64_t budget)
 {
@@ -281,16 +330,23 @@ static uint64_t pump(struct stream *s, uint64_t budget)
         } else if ((avail = fifo_avail(s->lf.fd)) <= 0) {
             break;
         }
-        if (s->io_err || s->fd < 0)
+        /* Every read tries the file: only what cannot be written now is dropped. */
+        if ((s->io_err || s->fd < 0) && !write_marker(s))
             n = discard(s, (size_t)avail);
         else
             n = pump_once(s, (size_t)avail);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR)
+            int err = errno;
+
+            if (err == EAGAIN || err == EINTR)
                 break;
-            io_failed(s, errno);
-            continue;
+            if ((err == ENOSPC || err == EDQUOT) && reclaim(s))
+                continue;
+            io_failed(s, err);
+            n = discard(s, (size_t)avail);
         }
+        if (n < 0)
+            break;
         if (n == 0)
             break;
         moved += (uint64_t)n;
@@ -309,7 +365,11 @@ static void on_fifo(struct loop_fd *lf, uint32_t events)
     stream_pump(container_of(lf, struct stream, lf));
 }
 
-void stream_retry(struct stream *s, uint64_t now)
+/*
+ * After drops: the file again (if a rotation lost it) and the marker line
+ * with the count, on a line of its own. true once the file takes data again.
+ */
+static bool write_marker(struct stream *s)
 {
     char marker[160], last;
     struct stat st;
@@ -317,31 +377,30 @@ void stream_retry(struct stream *s, uint64_t now)
     int len;
     ssize_t n;
 
-    if (!s->io_err || now < s->retry_at)
-        return;
-    s->retry_at = now + RETRY_MS;
     if (s->fd < 0) {
-        int fd = logfile_create(s->dfd, s->p.file_base);
+        const char *why;
+        int fd = logfile_create(s->dfd, s->p.file_base, s->d->uid, &why);
 
         if (fd < 0)
-            return;
+            return false;
         s->fd = fd;
         s->size = 0;
     }
+    if (!s->io_err)
+        return true;
     if (fstat(s->fd, &st) == 0)
         s->size = (uint64_t)st.st_size;
-    /* The marker stands on a line of its own, even after a torn line. */
     torn = s->size > 0 && pread(s->fd, &last, 1, (off_t)s->size - 1) == 1 && last != '\n';
     len = snprintf(marker, sizeof(marker), "%sxenlogd: dropped %llu bytes (%s)\n",
                    torn ? "\n" : "", (unsigned long long)s->dropped_unreported,
                    strerror(s->io_err));
     if (s->size + (uint64_t)len > s->p.limit && rotate(s) < 0)
-        return;
+        return false;
     n = write(s->fd, marker, (size_t)len);
     if (n != len) {
         if (n > 0)
             s->size += (uint64_t)n;
-        return;
+        return false;
     }
     s->size += (uint64_t)len;
     s->st.bytes_written += (uint64_t)len;
@@ -349,6 +408,15 @@ void stream_retry(struct stream *s, uint64_t now)
              (unsigned long long)s->dropped_unreported);
     s->dropped_unreported = 0;
     s->io_err = 0;
+    return true;
+}
+
+void stream_retry(struct stream *s, uint64_t now)
+{
+    if ((!s->io_err && s->fd >= 0) || now < s->retry_at)
+        return;
+    s->retry_at = now + RETRY_MS;
+    write_marker(s);
 }
 
 void stream_close(struct stream *s)

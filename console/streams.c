@@ -148,39 +148,44 @@ static void start(struct stream *s, bool adopt)
         return;
     }
     s->state = STREAM_ACTIVE;
+    /* Written by the store thread; a stream removed meanwhile comes back
+     * as streams_spec_read(r = 0) and is finished. */
     retention_note_stream(d->retention, s);
-    switch (store_set_state(d->store, s->domid, s->id, "ready", NULL)) {
-    case 1:
-        log_info("stream %u/%u: %s %s (limit %llu, copies %u%s)%s%s", s->domid, s->id,
-                 adopt ? "adopted" : "ready", s->spec.file,
-                 (unsigned long long)s->p.limit, s->p.copies, note,
-                 s->in ? ", input " : "", s->in ? s->spec.input : "");
-        break;
-    case 0:
-        forget(d, s);   /* removed while we set it up */
-        break;
-    default:
-        /* The store went away: keep copying; the rescan on reconnect decides. */
-        log_warn("stream %u/%u: could not write state", s->domid, s->id);
-        break;
-    }
+    store_set_state(d->store, s->domid, s->id, "ready", NULL);
+    log_info("stream %u/%u: %s %s (limit %llu, copies %u%s)%s%s", s->domid, s->id,
+             adopt ? "adopted" : "ready", s->spec.file,
+             (unsigned long long)s->p.limit, s->p.copies, note,
+             s->in ? ", input " : "", s->in ? s->spec.input : "");
 }
 
-void streams_changed(struct xld *d, unsigned domid, unsigned id)
+void streams_changed(struct xld *d, unsigned domid, unsigned id, bool rewritten)
+{
+    store_request_spec(d->store, domid, id, rewritten);
+}
+
+void streams_spec_read(struct xld *d, unsigned domid, unsigned id, int r, struct spec *spp,
+                       char *state, bool rewritten)
 {
     struct stream *s = streams_find(d, domid, id);
-    struct spec sp;
-    char *state = NULL;
-    int r = store_read_spec(d->store, domid, id, &sp, &state);
+    struct spec sp = *spp;
 
-    if (r < 0)
+    memset(spp, 0, sizeof(*spp));
+    if (r < 0) {
+        spec_free(&sp);
+        free(state);
         return;
+    }
     if (r == 0) {
         if (s)
             forget(d, s);
+        spec_free(&sp);
+        free(state);
         return;
     }
-    if (s && (s->state == STREAM_ACTIVE || (s->state == STREAM_ERROR && spec_eq(&s->spec, &sp)))) {
+    /* A stream in error is tried again when a node is written, even with the
+     * same value (the FIFO made since, or descriptors freed). */
+    if (s && (s->state == STREAM_ACTIVE ||
+              (s->state == STREAM_ERROR && !rewritten && spec_eq(&s->spec, &sp)))) {
         spec_free(&sp);
         free(state);
         return;
@@ -211,7 +216,7 @@ void streams_check_gone(struct xld *d, bool all, unsigned domid)
         for (s = d->buckets[b]; s; s = next) {
             next = s->next;
             if (all || s->domid == domid)
-                streams_changed(d, s->domid, s->id);
+                streams_changed(d, s->domid, s->id, false);
         }
 }
 

@@ -9,11 +9,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "validate.h"
 #include "xenlogd.h"
 
 struct stream *streams_find(struct xld *d, unsigned domid, unsigned id);
-/* Something under /libxl/DOMID/logging/ID changed: re-read and act. */
-void streams_changed(struct xld *d, unsigned domid, unsigned id);
+/* Something under /libxl/DOMID/logging/ID changed: re-read and act.
+ * rewritten: one of its parameter nodes was written (a stream in error is
+ * then validated again even if no value changed). */
+void streams_changed(struct xld *d, unsigned domid, unsigned id, bool rewritten);
+/* The answer (store.c): r = 1 and the nodes read (sp taken over, NULL where
+ * missing; state the `state` node or NULL), r = 0 the stream is gone. */
+void streams_spec_read(struct xld *d, unsigned domid, unsigned id, int r, struct spec *sp,
+                       char *state, bool rewritten);
 /* A parent path changed: finish the streams (of domid, or all) that are gone. */
 void streams_check_gone(struct xld *d, bool all, unsigned domid);
 /* Set-up timeouts and retries of files that could not be written. */

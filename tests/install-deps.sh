@@ -5,6 +5,8 @@ set -eu
 pkgs=(
     build-essential autoconf automake libtool pkg-config   # the build
     libxen-dev                                             # libxenstore, libxenctrl, libxentoollog
+    libseccomp-dev                                         # the seccomp filter (console/seccomp.c)
+    libfuse3-dev fuse3                                     # tests/fuse/faultfs.c (t-daemon-faults)
     xen-utils-4.17 xenstore-utils                          # the real xenstored and xenstore-* tools
     qemu-system-x86                                        # a real producer
     valgrind cppcheck clang libclang-rt-14-dev             # checks, sanitizers, libFuzzer

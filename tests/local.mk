@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Test helpers (built by `make`, used by tests/run.sh) and the xenstored shim.
 noinst_PROGRAMS += tests/tools/linegen tests/tools/linecheck tests/tools/boundwatch \
-	tests/tools/ctlraw
+	tests/tools/ctlraw tests/tools/swaploop tests/tools/ctlhold
 tests_tools_linegen_SOURCES = tests/tools/linegen.c tests/tools/lines.h
 tests_tools_linecheck_SOURCES = tests/tools/linecheck.c tests/tools/lines.h
 tests_tools_boundwatch_SOURCES = tests/tools/boundwatch.c
 tests_tools_ctlraw_SOURCES = tests/tools/ctlraw.c
+tests_tools_swaploop_SOURCES = tests/tools/swaploop.c
+tests_tools_ctlhold_SOURCES = tests/tools/ctlhold.c
 
 # The shim is loaded into Debian's xenstored, never sanitized.
 SHIM = tests/shim/xsd-shim.so

@@ -1,5 +1,6 @@
 #!/bin/bash
-# The control protocol's parser and the parameter validation under libFuzzer
+# The control protocol's parser, the parameter validation and the parsing of
+# xenstore watch paths under libFuzzer
 # (ASan+UBSan) for a fixed time: no crash, no leak.
 set -eu
 out=$TEST_TMP/fuzz

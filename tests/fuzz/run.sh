@@ -13,7 +13,9 @@ command -v clang >/dev/null || { echo "skipped: clang not installed"; exit 77; }
 cflags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$src/console"
 clang $cflags -o "$out/fuzz_control" "$here/fuzz_control.c" "$src/console/ctlproto.c"
 clang $cflags -o "$out/fuzz_validate" "$here/fuzz_validate.c" "$src/console/validate.c"
-for t in fuzz_control fuzz_validate; do
+clang $cflags -o "$out/fuzz_storepath" "$here/fuzz_storepath.c" "$src/console/storepath.c" \
+    "$src/console/validate.c"
+for t in fuzz_control fuzz_validate fuzz_storepath; do
     mkdir -p "$out/corpus-$t"
     echo "== $t for $secs s"
     (cd "$out" && ASAN_OPTIONS=detect_leaks=1 "./$t" -max_total_time="$secs" -max_len=4096 \

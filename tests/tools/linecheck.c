@@ -4,7 +4,9 @@
  * lines of SEED with consecutive numbers. Prints
  *   "first F last L lines C gaps G lost X bad B"
  * and exits 0 only if there is no gap and no bad line.
- * Options after SEED: --allow-gaps (count gaps instead of failing).
+ * Options after SEED: --allow-gaps (count gaps instead of failing),
+ * --allow-repeats (whole lines written again, as after a SIGKILLed daemon:
+ * counted as "repeated N", not as gaps).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +19,8 @@ int main(int argc, char **argv)
     char *line = NULL, want[256];
     size_t cap = 0;
     ssize_t len;
-    uint64_t seed, first = 0, last = 0, count = 0, gaps = 0, lost = 0, bad = 0;
-    int allow_gaps = 0, i;
+    uint64_t seed, first = 0, last = 0, count = 0, gaps = 0, lost = 0, bad = 0, rep = 0;
+    int allow_gaps = 0, allow_repeats = 0, i;
 
     if (argc < 2) {
         fputs("usage: linecheck SEED [--allow-gaps]\n", stderr);
@@ -28,6 +30,8 @@ int main(int argc, char **argv)
     for (i = 2; i < argc; i++)
         if (strcmp(argv[i], "--allow-gaps") == 0)
             allow_gaps = 1;
+        else if (strcmp(argv[i], "--allow-repeats") == 0)
+            allow_repeats = 1;
     while ((len = getline(&line, &cap, stdin)) > 0) {
         unsigned long long s, n;
         size_t wl;
@@ -45,6 +49,10 @@ int main(int argc, char **argv)
         }
         if (count == 0) {
             first = n;
+        } else if (allow_repeats && n <= last) {
+            rep++;
+            count++;
+            continue;
         } else if (n != last + 1) {
             if (gaps++ < 5)
                 fprintf(stderr, "gap: %llu after %llu\n", n, (unsigned long long)last);
@@ -55,8 +63,11 @@ int main(int argc, char **argv)
         count++;
     }
     free(line);
-    printf("first %llu last %llu lines %llu gaps %llu lost %llu bad %llu\n",
+    printf("first %llu last %llu lines %llu gaps %llu lost %llu bad %llu",
            (unsigned long long)first, (unsigned long long)last, (unsigned long long)count,
            (unsigned long long)gaps, (unsigned long long)lost, (unsigned long long)bad);
+    if (allow_repeats)
+        printf(" repeated %llu", (unsigned long long)rep);
+    putchar('\n');
     return (bad || (gaps && !allow_gaps) || count == 0) ? 1 : 0;
 }
