@@ -34,11 +34,11 @@ int stream_reopen(struct stream *s, const char *why)
         s->reopen_failed = true;
         return -EPERM;
     }
-    fd = logfile_append(s->dfd, s->p.file_base, &size);
+    fd = logfile_append(s->dfd, s->p.file_base, s->d->uid, &size, &bad);
     if (fd < 0) {
         if (!s->reopen_failed)
-            log_err(-fd, "stream %u/%u: cannot reopen %s (%s); writing on to the open file",
-                    s->domid, s->id, s->spec.file, why);
+            log_warn("stream %u/%u: cannot reopen %s (%s): %s; writing on to the open file",
+                     s->domid, s->id, s->spec.file, why, bad);
         s->reopen_failed = true;
         return fd;
     }

@@ -37,9 +37,10 @@ int logfile_rotate(int dfd, const char *base, unsigned copies)
     return 0;
 }
 
-/* The flags of every log file: appends even after an outside truncation
- * (logrotate's copytruncate), no controlling tty, never blocks. */
-#define LOG_FLAGS (O_RDWR | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+/* The flags of every log file: no controlling tty, never blocks. Not
+ * O_APPEND, which splice(2) refuses: stream.c writes at the file's real end
+ * instead (an outside truncation leaves no hole). */
+#define LOG_FLAGS (O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
 
 /* A file this call created: still checked on the descriptor. */
 static int create_new(int dfd, const char *base, uid_t uid, const char **why)

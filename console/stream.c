@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The data path: FIFO -> file. Data leaves the FIFO only once it is in the
- * file (see move()); a daemon killed at any moment loses nothing. Near the
- * limit, the same look (tee(2)) finds where to cut after a newline.
+ * The data path: FIFO -> file with splice(2), so that data leaves the FIFO
+ * only in the system call that puts it in the file; a daemon killed at any
+ * moment loses nothing and repeats nothing. Every write goes to the file's
+ * real end, read just before it (see at_end()), which is what O_APPEND
+ * would give, had splice(2) not refused O_APPEND files: an outside
+ * truncation (logrotate's copytruncate) leaves no hole. Near the limit,
+ * tee(2) lets us look at the data to cut after a newline.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -164,44 +168,44 @@ static ssize_t peek(struct stream *s, size_t len)
     return (ssize_t)got;
 }
 
-/* The first n bytes of the FIFO leave it (they are in d->buf already). */
-static void consume(struct stream *s, size_t n)
+/*
+ * The file's real end becomes s->size: an outside truncation gives the file
+ * its room back, and the next write goes there, leaving no hole. A
+ * truncation in the microseconds between this and the write can still leave
+ * one (docs/protocol.md).
+ */
+static int at_end(struct stream *s)
 {
-    while (n > 0) {
-        ssize_t r = read(s->lf.fd, s->d->buf, n);
+    struct stat st;
 
-        if (r <= 0)
-            break;
-        n -= (size_t)r;
-    }
+    if (fstat(s->fd, &st) < 0)
+        return -1;
+    if ((uint64_t)st.st_size != s->size)
+        s->size = (uint64_t)st.st_size;
+    return 0;
 }
 
 /*
- * FIFO -> file. The file is O_APPEND (an outside truncation leaves no hole),
- * which splice(2) refuses; so: look (tee), write, and only then take out of
- * the FIFO exactly the bytes written. Killed in between, the next daemon
- * writes those lines again: repeated (at most one write), never lost.
+ * FIFO -> file at s->size, zero copy. With readers attached, what will move
+ * is looked at first (tee), then exactly that moves and is fed to them.
  */
 static ssize_t move(struct stream *s, size_t len)
 {
-    ssize_t got = peek(s, len), n;
-    const char *nl;
+    loff_t off = (loff_t)s->size;
+    ssize_t n;
 
-    if (got <= 0)
-        return got;
-    /* Whole lines where there are any: what a kill repeats is whole lines. */
-    nl = memrchr(s->d->buf, '\n', (size_t)got);
-    if (nl)
-        got = nl - s->d->buf + 1;
-    n = write(s->fd, s->d->buf, (size_t)got);
-    if (n <= 0) {
-        if (n == 0)
-            errno = EIO;
-        return -1;
+    if (s->readers) {
+        ssize_t got = peek(s, len);
+
+        if (got <= 0)
+            return got;
+        len = (size_t)got;
     }
+    n = splice(s->lf.fd, NULL, s->fd, &off, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (n <= 0)
+        return n;
     if (s->readers)
         readers_feed(s, s->d->buf, (size_t)n);
-    consume(s, (size_t)n);
     s->size += (uint64_t)n;
     s->st.bytes_in += (uint64_t)n;
     s->st.bytes_written += (uint64_t)n;
@@ -249,13 +253,8 @@ static ssize_t pump_once(struct stream *s, size_t avail)
     ssize_t n;
     int r;
 
-    if (s->size + avail > s->p.limit) {
-        struct stat st;
-
-        /* Truncated from outside (logrotate's copytruncate): room again. */
-        if (fstat(s->fd, &st) == 0 && (uint64_t)st.st_size < s->size)
-            s->size = (uint64_t)st.st_size;
-    }
+    if (at_end(s) < 0)
+        return -1;
     if (s->size >= s->p.limit && (r = rotate(s)) < 0) {
         errno = -r;
         return -1;
@@ -372,7 +371,6 @@ static void on_fifo(struct loop_fd *lf, uint32_t events)
 static bool write_marker(struct stream *s)
 {
     char marker[160], last;
-    struct stat st;
     bool torn;
     int len;
     ssize_t n;
@@ -388,15 +386,15 @@ static bool write_marker(struct stream *s)
     }
     if (!s->io_err)
         return true;
-    if (fstat(s->fd, &st) == 0)
-        s->size = (uint64_t)st.st_size;
+    if (at_end(s) < 0)
+        return false;
     torn = s->size > 0 && pread(s->fd, &last, 1, (off_t)s->size - 1) == 1 && last != '\n';
     len = snprintf(marker, sizeof(marker), "%sxenlogd: dropped %llu bytes (%s)\n",
                    torn ? "\n" : "", (unsigned long long)s->dropped_unreported,
                    strerror(s->io_err));
     if (s->size + (uint64_t)len > s->p.limit && rotate(s) < 0)
         return false;
-    n = write(s->fd, marker, (size_t)len);
+    n = pwrite(s->fd, marker, (size_t)len, (off_t)s->size);
     if (n != len) {
         if (n > 0)
             s->size += (uint64_t)n;
