@@ -64,7 +64,8 @@ struct rule {
 
 static const struct rule rules[] = {
     /* The data path and the event loop (stream.c, loop.c, control.c). */
-    R(read), R(write), R(readv), R(writev), R(pread64), R(lseek), R(_llseek), R(close),
+    R(read), R(write), R(readv), R(writev), R(pread64), R(pwrite64), R(lseek), R(_llseek),
+    R(close),
     R(splice), R(tee), R(epoll_ctl), R(epoll_pwait), R(epoll_wait),
     /* Files beneath the run and log dirs (beneath.c, rotate.c); Landlock
      * confines where. unlink: the control socket at exit. */
