@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* libFuzzer target: the control socket's request parser (LIST, ATTACH,
- * CONSOLE, INPUT). What it accepts must be within the limits of
+ * CONSOLE, INPUT, STATS). What it accepts must be within the limits of
  * docs/control.md, and INPUT's bytes must lie inside the message. */
 #include <stdint.h>
 #include <stddef.h>
@@ -19,6 +19,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         switch (req.type) {
         case XLC_LIST:
             if (req.input || size != sizeof(struct xlc_hdr) + 4)
+                __builtin_trap();
+            break;
+        case XLC_STATS:
+            if (req.input || size != sizeof(struct xlc_hdr))
                 __builtin_trap();
             break;
         case XLC_ATTACH:
