@@ -12,7 +12,10 @@ hz=$(getconf CLK_TCK)
 
 say "1,100 idle connections: xenlog list still works; all are closed after 5 s"
 xld_start
-base=$(fd_count "$XLD_PID")
+# Sockets only: the connections are what must be gone (under valgrind, the
+# tool itself opens files of its own meanwhile).
+sockets() { find "/proc/$XLD_PID/fd" -lname "socket:*" | wc -l; }
+base=$(sockets)
 ctlhold "$S" 1100 8 >"$T/hold" & hold=$!; T_PIDS+=($hold)
 retry 30 grep -q "^open" "$T/hold" || fail "ctlhold did not connect"
 cat "$T/hold"
@@ -23,7 +26,7 @@ open=$(awk '/^open/ {print $2}' "$T/hold")
 closed=$(awk '/^closed/ {print $2}' "$T/hold")
 [ "$open" = 1100 ] || fail "only $open connections made"
 [ "$closed" = "$open" ] || fail "$closed of $open idle connections closed after 8 s"
-retry 10 test "$(fd_count "$XLD_PID")" -le "$base" || fail "descriptors: $(fd_count "$XLD_PID"), were $base"
+retry 10 test "$(sockets)" -le "$base" || fail "sockets: $(sockets), were $base"
 xld_stop
 
 say "descriptor limit 64 and 100 clients waiting: no busy loop, the admin gets in"
