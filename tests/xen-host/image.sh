@@ -68,7 +68,7 @@ if echo "$CANDIDATES" | grep -q '(none)' || [ -z "$CANDIDATES" ]; then
     CANDIDATES=$(candidates)
 fi
 KEY=$( {
-    sha256sum "$HERE/image.sh" "$HERE/agent.sh" "$HERE/agent.service"
+    cat "$HERE/image.sh" "$HERE/agent.sh" "$HERE/agent.service"   # contents, not where the tree is
     echo "$MIRROR $SECURITY $SUITE $IMAGE_MB $PACKAGES $INITRD_MODULES"
     echo "$CANDIDATES"
     } | sha256sum | cut -d' ' -f1)
