@@ -121,27 +121,29 @@ if [ -z "$installed" ]; then
     result
 fi
 
-# ---------------------------------------------------------------- boot 2
-if xh_boot 2; then
-    for s in $BOOT2; do
+# run_boot N SCENARIO...: boots the host (the Nth time) and runs the scenarios
+# until one finds the host gone; then powers it off.
+run_boot() {
+    local n=$1 s
+    shift
+    if ! xh_boot "$n"; then
+        echo "FAIL: boot $n: the host did not come up with xenlogd installed" >> "$XH_LOG"
+        return
+    fi
+    for s in "$@"; do
         xh_step "$s" 900
         case $? in 124|125) break ;; esac     # no answer, or the host went away
     done
     xh_poweroff
-else
-    echo "FAIL: boot 2: the host did not come up with xenlogd installed" >> "$XH_LOG"
-fi
+}
+
+# ---------------------------------------------------------------- boot 2
+# shellcheck disable=SC2086  # word lists
+run_boot 2 $BOOT2
 skip_rest "not reached: boot 2 broke off" $BOOT2
 
 # ---------------------------------------------------------------- boot 3
-if xh_boot 3; then
-    for s in $BOOT3; do
-        xh_step "$s" 900
-        case $? in 124|125) break ;; esac     # no answer, or the host went away
-    done
-    xh_poweroff
-else
-    echo "FAIL: boot 3: the host did not come up with xenlogd installed" >> "$XH_LOG"
-fi
+# shellcheck disable=SC2086
+run_boot 3 $BOOT3
 rm -f "$XH_OVERLAY"
 result
