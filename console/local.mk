@@ -12,6 +12,7 @@ console_xenlogd_SOURCES = \
 	console/retention.c console/retention.h \
 	console/reopen.c console/reopen.h \
 	console/stream.c console/stream.h \
+	console/sink.c console/sink.h \
 	console/input.c console/input.h \
 	console/rotate.c console/rotate.h \
 	console/beneath.c console/beneath.h \

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#include <assert.h>
+
+#include "sink.h"
+
+void sinks_add(struct sinks *l, struct sink *k)
+{
+    assert(k->ops && k->ops->feed && k->ops->end);
+    k->next = l->head;
+    l->head = k;
+    l->n++;
+}
+
+void sinks_del(struct sinks *l, struct sink *k)
+{
+    struct sink **pp;
+
+    for (pp = &l->head; *pp; pp = &(*pp)->next) {
+        if (*pp == k) {
+            *pp = k->next;
+            k->next = NULL;
+            l->n--;
+            return;
+        }
+    }
+}
+
+void sinks_feed(struct sinks *l, const char *buf, size_t n)
+{
+    struct sink *k, *next;
+
+    for (k = l->head; k; k = next) {
+        next = k->next;
+        k->ops->feed(k, buf, n);
+    }
+}
+
+void sinks_end(struct sinks *l)
+{
+    struct sink *k;
+
+    while ((k = l->head) != NULL) {
+        sinks_del(l, k);
+        k->ops->end(k);
+    }
+}

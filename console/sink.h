@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What a stream feeds besides its file: readers on the control socket
+ * (control.c), forwarding to the journal or a collector (forward.c). A
+ * stream knows only this interface; whoever attaches a sink owns it and
+ * detaches it before freeing it. Bytes come in the order they reached the
+ * file (or were dropped), in chunks that need not end lines.
+ */
+#ifndef XENLOGD_SINK_H
+#define XENLOGD_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sink;
+
+struct sink_ops {
+    /* Bytes that just moved; a sink must not block and must not detach
+     * another sink from within. It may detach itself. */
+    void (*feed)(struct sink *k, const char *buf, size_t n);
+    /* The stream ends: the sink is already detached; it may free itself. */
+    void (*end)(struct sink *k);
+};
+
+struct sink {
+    const struct sink_ops *ops;
+    struct sink *next;
+};
+
+struct sinks {
+    struct sink *head;
+    unsigned n;
+};
+
+void sinks_add(struct sinks *l, struct sink *k);
+void sinks_del(struct sinks *l, struct sink *k);
+/* Feeds every sink (a sink may detach itself while fed). */
+void sinks_feed(struct sinks *l, const char *buf, size_t n);
+/* Detaches every sink and calls its end(). */
+void sinks_end(struct sinks *l);
+
+static inline int sinks_empty(const struct sinks *l)
+{
+    return l->head == NULL;
+}
+
+#endif
