@@ -207,7 +207,7 @@ const char *logdir_open(int log_dirfd, const char *dir, int *dfd)
     return NULL;
 }
 
-const char *logfile_check(int dfd, const char *base, uid_t uid, bool *exists)
+const char *file_check(int dfd, const char *base, uid_t uid, bool *exists)
 {
     struct stat st;
 

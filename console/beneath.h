@@ -42,6 +42,6 @@ const char *fifo_open(int run_dirfd, const char *rel, uid_t uid, int *fd,
 const char *logdir_open(int log_dirfd, const char *dir, int *dfd);
 
 /* If base exists in dfd it must be a regular file owned by uid, one link. */
-const char *logfile_check(int dfd, const char *base, uid_t uid, bool *exists);
+const char *file_check(int dfd, const char *base, uid_t uid, bool *exists);
 
 #endif

@@ -16,7 +16,6 @@
 #include "input.h"
 #include "log.h"
 #include "loop.h"
-#include "rotate.h"
 #include "stream.h"
 #include "streams.h"
 #include "util.h"
@@ -32,7 +31,9 @@ struct client {
     struct loop_fd lf;
     struct control *ctl;
     struct stream *s;                 /* attached to, or NULL */
-    struct client *next_reader;       /* in s->readers */
+    struct sink sink;                 /* fed by s */
+    struct typist typist;             /* the console's: its INPUT goes to s's input */
+    unsigned domid, id;               /* of s */
     struct client *prev, *next;       /* in ctl->clients */
     char *q;                          /* queued messages, q[qoff..qlen) */
     size_t qoff, qlen;
@@ -40,7 +41,7 @@ struct client {
     bool closing;                     /* close once the queue is sent */
     bool refused;                     /* a peer of another uid */
     bool want_out;
-    bool console;                     /* s->console: its INPUT goes to s->in */
+    bool console;                     /* the typist of s's input */
     bool paused;                      /* input FIFO full: its socket is not read */
     bool hung_up;                     /* a paused console whose peer left */
     uint64_t last;                    /* accepted, or request read (ms) */
@@ -83,21 +84,14 @@ static void pause_input(struct client *c, bool paused)
 
 static void detach(struct client *c)
 {
-    struct client **pp;
-
     if (!c->s)
         return;
     if (c->console) {
-        c->s->console = NULL;
+        input_release(stream_input(c->s), &c->typist);
         c->console = false;
         pause_input(c, false);
     }
-    for (pp = &c->s->readers; *pp; pp = &(*pp)->next_reader)
-        if (*pp == c) {
-            *pp = c->next_reader;
-            break;
-        }
-    c->s->nreaders--;
+    stream_detach(c->s, &c->sink);
     c->s = NULL;
 }
 
@@ -216,72 +210,54 @@ static void queue_data(struct client *c, const char *buf, size_t n)
     }
 }
 
-void readers_feed(struct stream *s, const char *buf, size_t n)
+static void reader_feed(struct sink *k, const char *buf, size_t n)
 {
-    struct client *c, *next;
+    struct client *c = container_of(k, struct client, sink);
 
-    for (c = s->readers; c; c = next) {
-        next = c->next_reader;
-        queue_data(c, buf, n);
-        flush(c);
-    }
+    queue_data(c, buf, n);
+    flush(c);
 }
 
-void readers_end(struct stream *s)
+/* The stream ends: the sink is detached already. */
+static void reader_end(struct sink *k)
 {
-    struct client *c;
+    struct client *c = container_of(k, struct client, sink);
 
-    while ((c = s->readers) != NULL) {
-        detach(c);
-        if (c->skipped)
-            enqueue(c, XLC_SKIPPED, &c->skipped, sizeof(c->skipped), NULL, 0);
-        enqueue(c, XLC_END, NULL, 0, NULL, 0);
-        c->closing = true;
-        flush(c);
-    }
+    if (c->console)
+        input_release(stream_input(c->s), &c->typist);
+    c->console = false;
+    c->s = NULL;
+    if (c->skipped)
+        enqueue(c, XLC_SKIPPED, &c->skipped, sizeof(c->skipped), NULL, 0);
+    enqueue(c, XLC_END, NULL, 0, NULL, 0);
+    c->closing = true;
+    flush(c);
 }
 
-/* Up to `want` bytes from the end of fd into the queue. */
-static void queue_tail_of(struct client *c, int fd, uint64_t size, uint64_t want)
+static const struct sink_ops reader_ops = { .feed = reader_feed, .end = reader_end };
+
+static void backlog_chunk(void *arg, const char *buf, size_t n)
 {
-    char *buf = c->ctl->d->buf;
-    uint64_t pos = size > want ? size - want : 0;
-
-    while (pos < size) {
-        size_t len = size - pos < DATA_CHUNK ? (size_t)(size - pos) : DATA_CHUNK;
-        ssize_t n = pread(fd, buf, len, (off_t)pos);
-
-        if (n <= 0)
-            break;
-        enqueue(c, XLC_DATA, buf, (size_t)n, NULL, 0);
-        pos += (uint64_t)n;
-    }
+    enqueue(arg, XLC_DATA, buf, n, NULL, 0);
 }
 
-/*
- * The backlog: the last `want` bytes written, across the rotation boundary
- * into f.1. Single-threaded: everything before this moment is in the files,
- * everything after goes to the reader live; nothing twice, nothing missed.
- */
-static void queue_backlog(struct client *c, struct stream *s, uint64_t want)
+static void console_resume(struct typist *t)
 {
-    uint64_t cur = s->fd >= 0 ? s->size : 0;
+    pause_input(container_of(t, struct client, typist), false);
+}
 
-    if (want > cur && s->p.copies > 0) {
-        char name[NAME_MAX_LEN + 8];
-        struct stat st;
-        int fd;
+/* A console whose peer left while the guest did not read: what it typed
+ * and the guest has not taken goes, and the slot is free. */
+static void take_over_hung_up(struct input *in)
+{
+    struct typist *t = input_typist(in);
+    struct client *old = t ? container_of(t, struct client, typist) : NULL;
 
-        snprintf(name, sizeof(name), "%s.1", s->p.file_base);
-        fd = logfile_open_copy(s->dfd, name, c->ctl->d->uid);
-        if (fd >= 0) {
-            if (fstat(fd, &st) == 0)
-                queue_tail_of(c, fd, (uint64_t)st.st_size, want - cur);
-            close(fd);
-        }
+    if (old && old->hung_up) {
+        log_info("stream %u/%u: console left with input untaken; slot taken over",
+                 old->domid, old->id);
+        client_free(old);
     }
-    if (cur)
-        queue_tail_of(c, s->fd, cur, want);
 }
 
 /* ATTACH, and CONSOLE: the same, and this client's INPUT goes to the
@@ -289,28 +265,24 @@ static void queue_backlog(struct client *c, struct stream *s, uint64_t want)
 static void do_attach(struct client *c, const struct xlc_attach *a, bool console)
 {
     struct stream *s = streams_find(c->ctl->d, a->domid, a->id);
+    struct input *in = s ? stream_input(s) : NULL;
 
-    if (!s || s->state != STREAM_ACTIVE) {
+    if (!s || !stream_ready(s)) {
         send_error(c, s ? "stream not ready" : "no such stream");
         return;
     }
-    if (console && !s->in) {
+    if (console && !in) {
         send_error(c, "stream has no input");
         return;
     }
-    if (console && s->console && s->console->hung_up) {
-        /* Its peer left while the guest did not read: what it typed and
-         * the guest has not taken goes, and the slot is free. */
-        log_info("stream %u/%u: console left with input untaken; slot taken over",
-                 s->domid, s->id);
-        client_free(s->console);
-    }
-    if (console && s->console) {
+    if (console)
+        take_over_hung_up(in);
+    if (console && input_typist(in)) {
         send_error(c, "console busy");
         return;
     }
     enqueue(c, XLC_OK, NULL, 0, NULL, 0);
-    queue_backlog(c, s, a->backlog);
+    stream_backlog(s, a->backlog, backlog_chunk, c);
     if (!(a->flags & XLC_FOLLOW)) {
         enqueue(c, XLC_END, NULL, 0, NULL, 0);
         c->closing = true;
@@ -318,76 +290,95 @@ static void do_attach(struct client *c, const struct xlc_attach *a, bool console
     }
     enqueue(c, XLC_LIVE, NULL, 0, NULL, 0);
     c->s = s;
-    c->next_reader = s->readers;
-    s->readers = c;
-    s->nreaders++;
+    c->domid = a->domid;
+    c->id = a->id;
+    c->sink.ops = &reader_ops;
+    stream_attach(s, &c->sink);
     if (console) {
-        s->console = c;
+        c->typist.resume = console_resume;
+        input_claim(in, &c->typist);
         c->console = true;
-        log_debug("stream %u/%u: console attached", s->domid, s->id);
+        log_debug("stream %u/%u: console attached", c->domid, c->id);
     }
 }
 
 /* A message from the console: INPUT for the FIFO, anything else ends it. */
 static void on_console_msg(struct client *c, const char *msg, size_t n)
 {
+    struct input *in = stream_input(c->s);
     struct xlc_request req;
     const char *why = NULL;
 
     if (xlc_parse_request(msg, n, &req, &why) < 0 || req.type != XLC_INPUT) {
         if (req.type != XLC_INPUT && why == NULL)
             why = "only INPUT after CONSOLE";
-        log_warn("control: console of stream %u/%u: %s", c->s->domid, c->s->id, why);
+        log_warn("control: console of stream %u/%u: %s", c->domid, c->id, why);
         detach(c);
         send_error(c, why);
         flush(c);
         return;
     }
-    input_write(c->s->in, req.input, req.input_len);
-    if (input_busy(c->s->in))
+    input_write(in, req.input, req.input_len);
+    if (input_busy(in))
         pause_input(c, true);
 }
 
-void control_console_resume(struct stream *s)
+static void list_one(struct client *c, struct stream *s, unsigned domid, unsigned id)
 {
-    if (s->console)
-        pause_input(s->console, false);
+    struct stream_figures f;
+    const struct input *in = stream_input(s);
+    struct xlc_stream_info info;
+
+    stream_figures(s, &f);
+    info = (struct xlc_stream_info){
+        .domid = domid, .id = id, .copies = f.copies, .limit = f.limit,
+        .bytes_in = f.bytes_in, .bytes_written = f.bytes_written,
+        .rotations = f.rotations, .dropped = f.dropped, .since_ms = f.since_ms,
+        .readers = stream_count_sinks(s, &reader_ops), .input_bytes = input_bytes(in),
+        .console = (in ? XLC_HAS_INPUT : 0) | (input_typist(in) ? XLC_CONSOLE_ON : 0),
+    };
+    info.state = f.state == STREAM_ACTIVE ? XLC_READY
+               : f.state == STREAM_ERROR ? XLC_ERRORED : XLC_PENDING;
+    info.file_len = (uint32_t)strlen(f.file);
+    if (!enqueue(c, XLC_STREAM, &info, sizeof(info), f.file, info.file_len))
+        c->skipped++;
 }
 
-static void list_one(struct client *c, const struct stream *s)
-{
-    struct xlc_stream_info in = {
-        .domid = s->domid, .id = s->id, .copies = s->p.copies, .limit = s->p.limit,
-        .bytes_in = s->st.bytes_in, .bytes_written = s->st.bytes_written,
-        .rotations = s->st.rotations, .dropped = s->st.dropped,
-        .since_ms = s->st.since_ms, .readers = s->nreaders,
-        .input_bytes = input_bytes(s->in),
-        .console = (s->in ? XLC_HAS_INPUT : 0) | (s->console ? XLC_CONSOLE_ON : 0),
-    };
-    const char *file = s->spec.file ? s->spec.file : "";
+struct list_arg {
+    struct client *c;
+    uint32_t domid;
+};
 
-    in.state = s->state == STREAM_ACTIVE ? XLC_READY
-             : s->state == STREAM_ERROR ? XLC_ERRORED : XLC_PENDING;
-    in.file_len = (uint32_t)strlen(file);
-    if (!enqueue(c, XLC_STREAM, &in, sizeof(in), file, in.file_len))
-        c->skipped++;
+static void list_each(void *arg, struct stream *s, unsigned domid, unsigned id)
+{
+    struct list_arg *la = arg;
+
+    if (la->domid == XLC_ALL || domid == la->domid)
+        list_one(la->c, s, domid, id);
 }
 
 static void do_list(struct client *c, uint32_t domid)
 {
-    struct xld *d = c->ctl->d;
-    unsigned b;
-    const struct stream *s;
+    struct list_arg la = { .c = c, .domid = domid };
 
-    for (b = 0; b < STREAM_BUCKETS; b++)
-        for (s = d->buckets[b]; s; s = s->next)
-            if (domid == XLC_ALL || s->domid == domid)
-                list_one(c, s);
+    streams_each(c->ctl->d, list_each, &la);
     if (c->skipped)
         send_error(c, "too many streams for one reply");
     else
         enqueue(c, XLC_END, NULL, 0, NULL, 0);
     c->closing = true;
+}
+
+static void count_each(void *arg, struct stream *s, unsigned domid, unsigned id)
+{
+    struct xlc_daemon_info *in = arg;
+    struct stream_figures f;
+
+    (void)domid;
+    (void)id;
+    stream_figures(s, &f);
+    in->ready += f.state == STREAM_ACTIVE;
+    in->errored += f.state == STREAM_ERROR;
 }
 
 /* STATS: the daemon's own figures (docs/control.md). */
@@ -404,14 +395,8 @@ static void do_stats(struct client *c)
         .config_errors = f->config_errors, .reopens = f->reopens, .clamped = f->clamped,
         .max_total_size = d->policy.max_total_size, .max_age_days = d->policy.max_age_days,
     };
-    unsigned b;
-    const struct stream *s;
 
-    for (b = 0; b < STREAM_BUCKETS; b++)
-        for (s = d->buckets[b]; s; s = s->next) {
-            in.ready += s->state == STREAM_ACTIVE;
-            in.errored += s->state == STREAM_ERROR;
-        }
+    streams_each(c->ctl->d, count_each, &in);
     enqueue(c, XLC_DAEMON, &in, sizeof(in), NULL, 0);
     enqueue(c, XLC_END, NULL, 0, NULL, 0);
     c->closing = true;
@@ -424,7 +409,7 @@ static void on_request(struct client *c)
     const char *why = NULL;
     ssize_t n;
 
-    if (c->console && input_busy(c->s->in)) {
+    if (c->console && input_busy(stream_input(c->s))) {
         pause_input(c, true);   /* read on once the FIFO took the last INPUT */
         return;
     }

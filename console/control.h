@@ -22,10 +22,4 @@ const char *control_path(const struct control *c);
 /* Closes connections idle too long (docs/control.md), wakes a resting listener. */
 void control_tick(struct control *c, uint64_t now);
 
-/* For stream.c: bytes that just moved, and the end of the stream. */
-void readers_feed(struct stream *s, const char *buf, size_t n);
-void readers_end(struct stream *s);
-/* For input.c: the input FIFO took what waited; read the console again. */
-void control_console_resume(struct stream *s);
-
 #endif

@@ -7,17 +7,18 @@
 #include <unistd.h>
 
 #include "beneath.h"
-#include "control.h"
 #include "ctlproto.h"
 #include "input.h"
 #include "log.h"
-#include "stream.h"
+#include "loop.h"
 #include "util.h"
 
 struct input {
     struct loop_fd lf;        /* the input FIFO; in the loop only while waiting */
-    struct stream *s;
+    struct loop *loop;
+    unsigned domid, id;
     bool waiting;             /* for EPOLLOUT */
+    struct typist *typist;
     size_t off, len;          /* pend[off..len): accepted, not yet written */
     uint64_t written;
     char pend[XLC_MAX_INPUT];
@@ -25,7 +26,7 @@ struct input {
 
 static void on_writable(struct loop_fd *lf, uint32_t events);
 
-const char *input_open(struct stream *s)
+const char *input_open(struct input **inp, const struct input_spec *sp)
 {
     struct input *in;
     const char *why;
@@ -33,13 +34,12 @@ const char *input_open(struct stream *s)
     ino_t ino;
     int fd;
 
-    s->in = NULL;
-    if (!s->p.input_rel[0])
+    *inp = NULL;
+    if (!sp->rel[0])
         return NULL;
-    why = fifo_open(s->d->run_dirfd, s->p.input_rel, s->d->uid, &fd, &dev, &ino);
-    if (why)
+    if ((why = fifo_open(sp->run_dirfd, sp->rel, sp->uid, &fd, &dev, &ino)))
         return why;
-    if (dev == s->fifo_dev && ino == s->fifo_ino) {
+    if (dev == sp->pipe_dev && ino == sp->pipe_ino) {
         close(fd);
         return "same FIFO as pipe";
     }
@@ -49,27 +49,48 @@ const char *input_open(struct stream *s)
     }
     in->lf.fd = fd;
     in->lf.fn = on_writable;
-    in->s = s;
-    s->in = in;
+    in->loop = sp->loop;
+    in->domid = sp->domid;
+    in->id = sp->id;
+    *inp = in;
     return NULL;
 }
 
-void input_close(struct stream *s)
+void input_close(struct input **inp)
 {
-    struct input *in = s->in;
+    struct input *in = *inp;
 
     if (!in)
         return;
     if (in->waiting)
-        loop_del(s->d->loop, &in->lf);
+        loop_del(in->loop, &in->lf);
     if (in->len > in->off)
         log_warn("stream %u/%u: closed with %zu bytes of input not taken by the FIFO",
-                 s->domid, s->id, in->len - in->off);
-    log_debug("stream %u/%u: %llu bytes of input written", s->domid, s->id,
+                 in->domid, in->id, in->len - in->off);
+    log_debug("stream %u/%u: %llu bytes of input written", in->domid, in->id,
               (unsigned long long)in->written);
     close(in->lf.fd);
     free(in);
-    s->in = NULL;
+    *inp = NULL;
+}
+
+int input_claim(struct input *in, struct typist *t)
+{
+    if (in->typist)
+        return -EBUSY;
+    in->typist = t;
+    return 0;
+}
+
+void input_release(struct input *in, const struct typist *t)
+{
+    if (in && in->typist == t)
+        in->typist = NULL;
+}
+
+struct typist *input_typist(const struct input *in)
+{
+    return in ? in->typist : NULL;
 }
 
 uint64_t input_bytes(const struct input *in)
@@ -95,7 +116,7 @@ static bool push(struct input *in)
         if (n < 0) {
             /* Not a full FIFO (we hold it O_RDWR: no EPIPE): say so. */
             log_err(errno, "stream %u/%u: cannot write input; %zu bytes lost",
-                    in->s->domid, in->s->id, in->len - in->off);
+                    in->domid, in->id, in->len - in->off);
             break;
         }
         in->off += (size_t)n;
@@ -114,14 +135,14 @@ void input_write(struct input *in, const void *buf, size_t n)
     in->len = n;
     if (push(in) || in->waiting)
         return;
-    if (loop_add(in->s->d->loop, &in->lf, EPOLLOUT) == 0) {
+    if (loop_add(in->loop, &in->lf, EPOLLOUT) == 0) {
         in->waiting = true;
-        log_debug("stream %u/%u: input FIFO full; the console waits", in->s->domid,
-                  in->s->id);
+        log_debug("stream %u/%u: input FIFO full; the console waits", in->domid,
+                  in->id);
         return;
     }
     log_err(errno, "stream %u/%u: cannot wait for the input FIFO; %zu bytes lost",
-            in->s->domid, in->s->id, in->len - in->off);
+            in->domid, in->id, in->len - in->off);
     in->off = in->len = 0;
 }
 
@@ -132,7 +153,8 @@ static void on_writable(struct loop_fd *lf, uint32_t events)
     (void)events;
     if (!push(in))
         return;
-    loop_del(in->s->d->loop, &in->lf);
+    loop_del(in->loop, &in->lf);
     in->waiting = false;
-    control_console_resume(in->s);
+    if (in->typist)
+        in->typist->resume(in->typist);
 }

@@ -10,7 +10,8 @@ console_xenlogd_SOURCES = \
 	console/config.c console/config.h \
 	console/record.c console/record.h \
 	console/retention.c console/retention.h \
-	console/reopen.c console/reopen.h \
+	console/logfile.c console/logfile.h \
+	console/peek.c console/peek.h \
 	console/stream.c console/stream.h \
 	console/sink.c console/sink.h \
 	console/input.c console/input.h \

@@ -25,7 +25,6 @@
 #include "ctlproto.h"
 #include "log.h"
 #include "loop.h"
-#include "reopen.h"
 #include "retention.h"
 #include "notify.h"
 #include "sandbox.h"
@@ -110,7 +109,6 @@ static void on_tick(void *data, uint64_t now)
 
     store_tick(d->store, now);
     streams_tick(d, now);
-    streams_check_moved(d, now);
     retention_tick(d->retention, now);
     control_tick(d->control, now);
 }
@@ -346,6 +344,8 @@ static int open_config_dir(const char *path)
 
 static int setup(struct xld *d, const struct opts *o)
 {
+    int r;
+
     d->run_dir = o->run_dir;
     d->log_dir = o->log_dir;
     d->uid = geteuid();
@@ -355,13 +355,10 @@ static int setup(struct xld *d, const struct opts *o)
     d->log_dirfd = open_dir(o->log_dir);
     if (d->run_dirfd < 0 || d->log_dirfd < 0)
         return -1;
-    d->buf = malloc(IO_BUF_SIZE);
-    if (!d->buf || pipe2(d->scratch, O_CLOEXEC | O_NONBLOCK) < 0) {
-        log_err(errno, "cannot allocate buffers");
+    if ((r = peek_init(&d->peek)) < 0) {
+        log_err(-r, "cannot make the scratch pipe of %u bytes", PEEK_SIZE);
         return -1;
     }
-    /* Room to look at a whole window before rotating (see stream.c). */
-    fcntl(d->scratch[1], F_SETPIPE_SZ, IO_BUF_SIZE);
     d->loop = loop_new(TICK_MS, on_tick, d);
     if (!d->loop || setup_signals(d) < 0 || check_alone(d) < 0)
         return -1;
@@ -399,11 +396,7 @@ static void teardown(struct xld *d)
     if (sig_lf.fd >= 0)
         close(sig_lf.fd);
     loop_free(d->loop);
-    free(d->buf);
-    if (d->scratch[0] >= 0) {
-        close(d->scratch[0]);
-        close(d->scratch[1]);
-    }
+    peek_fini(&d->peek);
     if (d->run_dirfd >= 0)
         close(d->run_dirfd);
     if (d->log_dirfd >= 0)
@@ -432,7 +425,7 @@ int main(int argc, char **argv)
     struct opts o;
     int ready_fd = -1, pid_fd = -1, null_fd = -1, rc = EXIT_SYSTEM;
 
-    d.run_dirfd = d.log_dirfd = d.scratch[0] = d.scratch[1] = sig_lf.fd = -1;
+    d.run_dirfd = d.log_dirfd = d.peek.pipe[0] = d.peek.pipe[1] = sig_lf.fd = -1;
     the_daemon = &d;
     if (parse_opts(argc, argv, &o) < 0)
         return EXIT_USAGE;

@@ -18,7 +18,9 @@
 #include "loop.h"
 #include "record.h"
 #include "retention.h"
+#include "rotate.h"
 #include "stream.h"
+#include "streams.h"
 
 struct retention {
     struct xld *d;
@@ -63,16 +65,8 @@ void retention_free(struct retention *r)
     free(r);
 }
 
-static void copy_name(char *buf, size_t len, const char *base, unsigned i)
-{
-    if (i == 0)
-        snprintf(buf, len, "%s", base);
-    else
-        snprintf(buf, len, "%s.%u", base, i);
-}
-
-/* The files of s that are the daemon's go into the record; their bytes. */
-static uint64_t note(struct retention *r, const struct stream *s, int dfd)
+/* The files of a stream that are the daemon's go into the record; their bytes. */
+static uint64_t note(struct retention *r, const struct stream_figures *f, int dfd)
 {
     char name[NAME_MAX_LEN + 16], rel[PATH_MAX];
     uint64_t bytes = 0;
@@ -80,10 +74,10 @@ static uint64_t note(struct retention *r, const struct stream *s, int dfd)
     unsigned i;
     int idx;
 
-    for (i = 0; i <= s->p.copies; i++) {
-        copy_name(name, sizeof(name), s->p.file_base, i);
+    for (i = 0; i <= f->copies; i++) {
+        copy_name(name, sizeof(name), f->file_base, i);
         if (file_look(r->d, dfd, name, &l) < 0 || !l.ours ||
-            rel_of(rel, sizeof(rel), s->p.file_dir, name) < 0)
+            rel_of(rel, sizeof(rel), f->file_dir, name) < 0)
             continue;
         idx = record_upsert(&r->rec, rel, &l.id);
         if (idx >= 0)
@@ -93,14 +87,26 @@ static uint64_t note(struct retention *r, const struct stream *s, int dfd)
     return bytes;
 }
 
-void retention_note_stream(struct retention *r, const struct stream *s)
+static uint64_t note_figures(struct retention *r, const struct stream_figures *f)
 {
+    uint64_t bytes = 0;
     int dfd = -1;
 
-    if (!r || logdir_open(r->d->log_dirfd, s->p.file_dir, &dfd))
+    if (!logdir_open(r->d->log_dirfd, f->file_dir, &dfd)) {
+        bytes = note(r, f, dfd);
+        close(dfd);
+    }
+    return bytes;
+}
+
+void retention_note_stream(struct retention *r, const struct stream *s)
+{
+    struct stream_figures f;
+
+    if (!r)
         return;
-    note(r, s, dfd);
-    close(dfd);
+    stream_figures(s, &f);
+    note_figures(r, &f);
 }
 
 void retention_soon(struct retention *r)
@@ -109,19 +115,30 @@ void retention_soon(struct retention *r)
         r->soon = true;
 }
 
+struct live_arg {
+    struct retention *r;
+    uint64_t bytes;
+};
+
+static void note_one(void *arg, struct stream *s, unsigned domid, unsigned id)
+{
+    struct live_arg *la = arg;
+    struct stream_figures f;
+
+    (void)domid;
+    (void)id;
+    stream_figures(s, &f);
+    if (f.state == STREAM_ACTIVE)
+        la->bytes += note_figures(la->r, &f);
+}
+
 /* The live streams' files: noted as live in this pass; their bytes. */
 static uint64_t note_live(struct retention *r)
 {
-    struct xld *d = r->d;
-    uint64_t bytes = 0;
-    unsigned b;
-    const struct stream *s;
+    struct live_arg la = { .r = r, .bytes = 0 };
 
-    for (b = 0; b < STREAM_BUCKETS; b++)
-        for (s = d->buckets[b]; s; s = s->next)
-            if (s->state == STREAM_ACTIVE && s->dfd >= 0)
-                bytes += note(r, s, s->dfd);
-    return bytes;
+    streams_each(r->d, note_one, &la);
+    return la.bytes;
 }
 
 void retention_note_live(struct retention *r)

@@ -12,7 +12,7 @@
 
 #define LOG_MODE 0640
 
-static void copy_name(char *buf, size_t len, const char *base, unsigned i)
+void copy_name(char *buf, size_t len, const char *base, unsigned i)
 {
     if (i == 0)
         snprintf(buf, len, "%s", base);
@@ -20,7 +20,7 @@ static void copy_name(char *buf, size_t len, const char *base, unsigned i)
         snprintf(buf, len, "%s.%u", base, i);
 }
 
-int logfile_rotate(int dfd, const char *base, unsigned copies)
+int copies_shift(int dfd, const char *base, unsigned copies)
 {
     char from[NAME_MAX_LEN + 8], to[NAME_MAX_LEN + 8];
     unsigned i;
@@ -66,7 +66,7 @@ static int create_new(int dfd, const char *base, uid_t uid, const char **why)
     return fd;
 }
 
-int logfile_create(int dfd, const char *base, uid_t uid, const char **why)
+int file_create(int dfd, const char *base, uid_t uid, const char **why)
 {
     int fd = create_new(dfd, base, uid, why);
 
@@ -81,7 +81,7 @@ int logfile_create(int dfd, const char *base, uid_t uid, const char **why)
     return fd;
 }
 
-int logfile_append(int dfd, const char *base, uid_t uid, off_t *size, const char **why)
+int file_append(int dfd, const char *base, uid_t uid, off_t *size, const char **why)
 {
     const struct want w = { .type = S_IFREG, .uid = uid, .perm = (mode_t)-1, .one_link = true };
     struct stat st;
@@ -100,10 +100,20 @@ int logfile_append(int dfd, const char *base, uid_t uid, off_t *size, const char
     return fd;
 }
 
-int logfile_open_copy(int dfd, const char *name, uid_t uid)
+int copy_open(int dfd, const char *base, unsigned i, uid_t uid)
 {
     const struct want w = { .type = S_IFREG, .uid = uid, .perm = (mode_t)-1, .one_link = true };
+    char name[NAME_MAX_LEN + 16];
     const char *why;
 
+    copy_name(name, sizeof(name), base, i);
     return open_checked(dfd, name, O_RDONLY | O_NONBLOCK, &w, &why);
+}
+
+int copy_remove(int dfd, const char *base, unsigned i)
+{
+    char name[NAME_MAX_LEN + 16];
+
+    copy_name(name, sizeof(name), base, i);
+    return unlinkat(dfd, name, 0) < 0 ? -errno : 0;
 }

@@ -9,22 +9,27 @@
 
 #include <sys/types.h>
 
+/* The name of copy i: base for 0, else base.i. */
+void copy_name(char *buf, size_t len, const char *base, unsigned i);
+
 /* f.(N-1) -> f.N, ..., f -> f.1 (or unlink f when N = 0). 0 or -errno. */
-int logfile_rotate(int dfd, const char *base, unsigned copies);
+int copies_shift(int dfd, const char *base, unsigned copies);
 
 /*
- * Every log file is opened O_APPEND and checked on the descriptor in hand:
+ * Every log file is opened (not O_APPEND: see logfile.c) and checked on the descriptor in hand:
  * a regular file owned by uid with no other hard link. fd, or -errno with
  * *why the reason.
  */
 
 /* A new empty f (exclusive create, mode 0640). */
-int logfile_create(int dfd, const char *base, uid_t uid, const char **why);
+int file_create(int dfd, const char *base, uid_t uid, const char **why);
 
 /* f opened for appending (created if missing); *size its size. */
-int logfile_append(int dfd, const char *base, uid_t uid, off_t *size, const char **why);
+int file_append(int dfd, const char *base, uid_t uid, off_t *size, const char **why);
 
-/* An old copy (f.1) for reading. fd or -errno. */
-int logfile_open_copy(int dfd, const char *name, uid_t uid);
+/* Old copy i (f.i) for reading. fd or -errno. */
+int copy_open(int dfd, const char *base, unsigned i, uid_t uid);
+/* Removes f.i. 0 or -errno. */
+int copy_remove(int dfd, const char *base, unsigned i);
 
 #endif

@@ -35,6 +35,16 @@ void sinks_feed(struct sinks *l, const char *buf, size_t n)
     }
 }
 
+unsigned sinks_count(const struct sinks *l, const struct sink_ops *ops)
+{
+    const struct sink *k;
+    unsigned n = 0;
+
+    for (k = l->head; k; k = k->next)
+        n += k->ops == ops;
+    return n;
+}
+
 void sinks_end(struct sinks *l)
 {
     struct sink *k;

@@ -36,6 +36,8 @@ void sinks_add(struct sinks *l, struct sink *k);
 void sinks_del(struct sinks *l, struct sink *k);
 /* Feeds every sink (a sink may detach itself while fed). */
 void sinks_feed(struct sinks *l, const char *buf, size_t n);
+/* How many attached sinks have these ops. */
+unsigned sinks_count(const struct sinks *l, const struct sink_ops *ops);
 /* Detaches every sink and calls its end(). */
 void sinks_end(struct sinks *l);
 

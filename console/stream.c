@@ -1,35 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The data path: FIFO -> file with splice(2), so that data leaves the FIFO
- * only in the system call that puts it in the file; a daemon killed at any
- * moment loses nothing and repeats nothing. Every write goes to the file's
- * real end, read just before it (see at_end()), which is what O_APPEND
- * would give, had splice(2) not refused O_APPEND files: an outside
- * truncation (logrotate's copytruncate) leaves no hole. Near the limit,
- * tee(2) lets us look at the data to cut after a newline.
+ * A stream's data path: how much the FIFO holds, how much of it goes
+ * (logfile_plan()), then logfile_splice(). With sinks attached, what will
+ * move is looked at first (tee) and exactly that is fed to them after it
+ * reached the file. What cannot be written is read, fed and counted.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "beneath.h"
-#include "control.h"
 #include "input.h"
 #include "log.h"
-#include "rotate.h"
+#include "peek.h"
 #include "stream.h"
 #include "util.h"
 
-#define WINDOW (64 * 1024)          /* how far back we look for a newline */
 #define BUDGET (4 * 1024 * 1024)    /* bytes per wake-up, for fairness */
-#define RETRY_MS 1000
-#define FIFO_SIZE (1024 * 1024)      /* more than one move takes */
 
 static void on_fifo(struct loop_fd *lf, uint32_t events);
 
@@ -41,251 +32,86 @@ static uint64_t wall_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-const char *stream_open(struct stream *s, bool adopt, const char **node)
+/* The file's directory: the log dir itself is shared, not opened again. */
+static int open_dir(struct stream *s, int *dfd, bool *own, const char **why)
 {
-    struct xld *d = s->d;
-    const char *why;
-    bool exists = false;
-    off_t size = 0;
-    int fifo = -1, dfd = -1, fd;
+    *own = strcmp(s->p.file_dir, ".") != 0;
+    if (!*own) {
+        *dfd = s->d->log_dirfd;
+        return 0;
+    }
+    if ((*why = logdir_open(s->d->log_dirfd, s->p.file_dir, dfd)))
+        return -ENOENT;
+    return 0;
+}
 
-    *node = "pipe";
-    why = fifo_open(d->run_dirfd, s->p.pipe_rel, d->uid, &fifo, &s->fifo_dev, &s->fifo_ino);
-    if (why)
-        return why;
-    *node = "input";
-    if ((why = input_open(s))) {
-        close(fifo);
-        return why;
-    }
-    *node = "file";
-    why = logdir_open(d->log_dirfd, s->p.file_dir, &dfd);
-    if (!why)
-        why = logfile_check(dfd, s->p.file_base, d->uid, &exists);
-    if (why) {
-        close(fifo);
-        input_close(s);
-        if (dfd >= 0)
-            close(dfd);
-        return why;
-    }
-    if (adopt) {
-        fd = logfile_append(dfd, s->p.file_base, d->uid, &size, &why);
-    } else {
-        fd = exists ? logfile_rotate(dfd, s->p.file_base, s->p.copies) : 0;
-        if (fd < 0)
-            why = strerror(-fd);
-        else
-            fd = logfile_create(dfd, s->p.file_base, d->uid, &why);
-    }
-    if (fd < 0) {
-        close(fifo);
-        input_close(s);
-        close(dfd);
-        return why;
-    }
-    /* Best effort: above /proc/sys/fs/pipe-max-size it needs
-     * CAP_SYS_RESOURCE, and past pipe-user-pages-soft the kernel gives less. */
-    if (fcntl(fifo, F_SETPIPE_SZ, (int)s->d->fifo_size) < 0)
+static int open_log(struct stream *s, bool adopt, const char **why)
+{
+    struct logfile *lf = &s->log;
+    bool own;
+    int dfd, r;
+
+    memset(lf, 0, sizeof(*lf));
+    lf->fd = lf->dfd = -1;
+    lf->base = s->p.file_base;
+    lf->uid = s->d->uid;
+    lf->limit = s->p.limit;
+    lf->copies = s->p.copies;
+    lf->domid = s->domid;
+    lf->id = s->id;
+    if ((r = open_dir(s, &dfd, &own, why)) < 0)
+        return r;
+    return logfile_open(lf, dfd, own, adopt, why);
+}
+
+/* Best effort: above /proc/sys/fs/pipe-max-size it needs CAP_SYS_RESOURCE,
+ * and past pipe-user-pages-soft the kernel gives less. */
+static void size_fifo(struct stream *s)
+{
+    int r = fcntl(s->lf.fd, F_SETPIPE_SZ, (int)s->d->fifo_size);
+
+    if (r < 0) {
         log_debug("stream %u/%u: FIFO size %u: %s", s->domid, s->id, s->d->fifo_size,
                   strerror(errno));
-    s->lf.fd = fifo;
-    s->lf.fn = on_fifo;
-    s->dfd = dfd;
-    s->fd = fd;
-    s->size = (uint64_t)size;
-    s->io_err = 0;
-    memset(&s->st, 0, sizeof(s->st));
-    s->st.since_ms = wall_ms();
-    if (loop_add(d->loop, &s->lf, EPOLLIN) < 0) {
-        why = strerror(errno);
-        stream_close(s);
-        return why;
+        r = fcntl(s->lf.fd, F_GETPIPE_SZ);
     }
-    return NULL;
+    s->fifo_cap = r > 0 ? (unsigned)r : 65536;
 }
 
-static void io_failed(struct stream *s, int err)
-{
-    if (!s->io_err)
-        log_err(err, "stream %u/%u: cannot write %s/%s; discarding what cannot be written",
-                s->domid, s->id, s->p.file_dir, s->p.file_base);
-    s->io_err = err;
-    s->retry_at = now_ms() + RETRY_MS;
-}
-
-/* Disk full: the stream's own oldest copy goes to make room. true if one went. */
-static bool reclaim(struct stream *s)
-{
-    char name[NAME_MAX_LEN + 16];
-    unsigned i;
-
-    for (i = s->p.copies; i > 0; i--) {
-        snprintf(name, sizeof(name), "%s.%u", s->p.file_base, i);
-        if (unlinkat(s->dfd, name, 0) == 0) {
-            log_warn("stream %u/%u: disk full: removed its oldest copy %s", s->domid, s->id,
-                     name);
-            return true;
-        }
-    }
-    return false;
-}
-
-static int rotate(struct stream *s)
-{
-    const char *why;
-    int r, fd;
-
-    r = logfile_rotate(s->dfd, s->p.file_base, s->p.copies);
-    if (r < 0)
-        return r;
-    if (s->fd >= 0)
-        close(s->fd);
-    s->size = 0;
-    s->st.rotations++;
-    fd = logfile_create(s->dfd, s->p.file_base, s->d->uid, &why);
-    s->fd = fd < 0 ? -1 : fd;
-    return fd < 0 ? fd : 0;
-}
-
-/* Up to len bytes of the FIFO, still in it, into d->buf (tee). */
-static ssize_t peek(struct stream *s, size_t len)
+int stream_open(struct stream *s, bool adopt, const char **why, const char **node)
 {
     struct xld *d = s->d;
-    ssize_t t = tee(s->lf.fd, d->scratch[1], len < IO_BUF_SIZE ? len : IO_BUF_SIZE,
-                    SPLICE_F_NONBLOCK);
-    size_t got = 0;
+    int fifo = -1, r;
 
-    if (t <= 0)
-        return t;
-    while (got < (size_t)t) {
-        ssize_t r = read(d->scratch[0], d->buf + got, (size_t)t - got);
-
-        if (r <= 0)
-            break;
-        got += (size_t)r;
+    *node = "pipe";
+    if ((*why = fifo_open(d->run_dirfd, s->p.pipe_rel, d->uid, &fifo, &s->fifo_dev,
+                          &s->fifo_ino)))
+        return -EPERM;
+    *node = "input";
+    if ((*why = input_open(&s->in, &(struct input_spec){
+                               .loop = d->loop, .run_dirfd = d->run_dirfd,
+                               .rel = s->p.input_rel, .uid = d->uid, .pipe_dev = s->fifo_dev,
+                               .pipe_ino = s->fifo_ino, .domid = s->domid, .id = s->id }))) {
+        close(fifo);
+        return -EPERM;
     }
-    return (ssize_t)got;
-}
-
-/*
- * The file's real end becomes s->size: an outside truncation gives the file
- * its room back, and the next write goes there, leaving no hole. A
- * truncation in the microseconds between this and the write can still leave
- * one (docs/protocol.md).
- */
-static int at_end(struct stream *s)
-{
-    struct stat st;
-
-    if (fstat(s->fd, &st) < 0)
-        return -1;
-    if ((uint64_t)st.st_size != s->size)
-        s->size = (uint64_t)st.st_size;
+    *node = "file";
+    s->lf.fd = fifo;
+    s->lf.fn = on_fifo;
+    if ((r = open_log(s, adopt, why)) < 0) {
+        stream_close(s);
+        return r;
+    }
+    if (loop_add(d->loop, &s->lf, EPOLLIN) < 0) {
+        r = -errno;
+        *why = strerror(-r);
+        stream_close(s);
+        return r;
+    }
+    size_fifo(s);
+    s->bytes_in = 0;
+    s->since_ms = wall_ms();
     return 0;
-}
-
-/*
- * FIFO -> file at s->size, zero copy. With readers attached, what will move
- * is looked at first (tee), then exactly that moves and is fed to them.
- */
-static ssize_t move(struct stream *s, size_t len)
-{
-    loff_t off = (loff_t)s->size;
-    ssize_t n;
-
-    if (s->readers) {
-        ssize_t got = peek(s, len);
-
-        if (got <= 0)
-            return got;
-        len = (size_t)got;
-    }
-    n = splice(s->lf.fd, NULL, s->fd, &off, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-    if (n <= 0)
-        return n;
-    if (s->readers)
-        readers_feed(s, s->d->buf, (size_t)n);
-    s->size += (uint64_t)n;
-    s->st.bytes_in += (uint64_t)n;
-    s->st.bytes_written += (uint64_t)n;
-    return n;
-}
-
-/*
- * How much of the next `room` bytes to write before rotating: up to the last
- * newline among them; 0 if there is none. *whole is false if tee saw less
- * than room (then write what it saw and look again).
- */
-static size_t cut_point(struct stream *s, size_t room, bool *whole)
-{
-    ssize_t t = peek(s, room);
-    size_t got = t > 0 ? (size_t)t : 0;
-    const char *nl;
-
-    *whole = true;
-    if (got == 0)
-        return 0;
-    nl = memrchr(s->d->buf, '\n', got);
-    if (nl)
-        return (size_t)(nl - s->d->buf) + 1;
-    if (got < room) {
-        *whole = false;
-        return got;
-    }
-    return 0;
-}
-
-static bool ends_in_newline(const struct stream *s)
-{
-    char last;
-
-    return s->size == 0 ||
-           (pread(s->fd, &last, 1, (off_t)s->size - 1) == 1 && last == '\n');
-}
-
-/* One step of the copy: >0 bytes moved, 0 nothing to do, -1 errno set. */
-static ssize_t pump_once(struct stream *s, size_t avail)
-{
-    uint64_t room;
-    size_t len;
-    bool cut = false, whole = true;
-    ssize_t n;
-    int r;
-
-    if (at_end(s) < 0)
-        return -1;
-    if (s->size >= s->p.limit && (r = rotate(s)) < 0) {
-        errno = -r;
-        return -1;
-    }
-    room = s->p.limit - s->size;
-    if (avail <= room) {
-        len = avail;
-    } else if (room > WINDOW) {
-        len = (size_t)(room - WINDOW);
-    } else {
-        /* It does not fit: cut after the last newline that does. */
-        len = cut_point(s, (size_t)room, &whole);
-        cut = whole;
-        if (len == 0 && whole) {
-            if (s->size > 0 && ends_in_newline(s)) {
-                /* The file already ends a line: start the next file. */
-                if ((r = rotate(s)) < 0) {
-                    errno = -r;
-                    return -1;
-                }
-                return pump_once(s, avail);
-            }
-            len = (size_t)room;     /* a line longer than the window: cut it */
-        }
-    }
-    n = move(s, len);
-    if (n > 0 && cut && (size_t)n == len && (r = rotate(s)) < 0) {
-        errno = -r;
-        return -1;
-    }
-    return n;
 }
 
 static int fifo_avail(int fd)
@@ -293,61 +119,103 @@ static int fifo_avail(int fd)
     int n = 0;
 
     if (ioctl(fd, FIONREAD, &n) < 0)
-        return -1;
+        return -errno;
     return n;
 }
 
+/* len bytes (or fewer) FIFO -> file; with sinks, looked at first and fed. */
+static ssize_t move(struct stream *s, size_t len)
+{
+    struct peek *pk = &s->d->peek;
+    ssize_t n;
+
+    if (!sinks_empty(&s->sinks)) {
+        ssize_t got = peek_fifo(pk, s->lf.fd, len);
+
+        if (got <= 0)
+            return got;
+        len = (size_t)got;
+    }
+    n = logfile_splice(&s->log, s->lf.fd, len);
+    if (n > 0 && !sinks_empty(&s->sinks))
+        sinks_feed(&s->sinks, pk->buf, (size_t)n);
+    return n;
+}
+
+/* Not writable: what the FIFO holds is read, fed and counted as dropped. */
 static ssize_t discard(struct stream *s, size_t avail)
 {
-    size_t want = avail < IO_BUF_SIZE ? avail : IO_BUF_SIZE;
-    ssize_t n = read(s->lf.fd, s->d->buf, want);
+    struct peek *pk = &s->d->peek;
+    ssize_t n = peek_take(pk, s->lf.fd, avail);
 
     if (n > 0) {
-        s->st.bytes_in += (uint64_t)n;
-        s->st.dropped += (uint64_t)n;
-        s->dropped_unreported += (uint64_t)n;
-        if (s->readers)
-            readers_feed(s, s->d->buf, (size_t)n);
+        logfile_dropped(&s->log, (size_t)n);
+        sinks_feed(&s->sinks, pk->buf, (size_t)n);
     }
     return n;
 }
 
-static bool write_marker(struct stream *s);
+/* One step: how much goes, then it goes. Bytes, 0 if none, or -errno;
+ * *empty if fewer than planned moved (the FIFO had no more). */
+static ssize_t step(struct stream *s, size_t avail, bool *empty)
+{
+    bool cut;
+    ssize_t len = logfile_plan(&s->log, &s->d->peek, s->lf.fd, avail, &cut);
+    ssize_t n;
+    int r;
+
+    if (len <= 0)
+        return len;
+    n = move(s, (size_t)len);
+    *empty = n < len;
+    if (n == len && cut && (r = logfile_rotate(&s->log)) < 0)
+        return r;
+    return n;
+}
+
+/* Every read tries the file first: only what cannot be written now is
+ * dropped. Bytes moved or dropped, or 0. */
+static ssize_t take(struct stream *s, size_t avail, uint64_t now, bool *empty)
+{
+    for (;;) {
+        ssize_t n;
+
+        if (!logfile_recover(&s->log, now))
+            return discard(s, avail);
+        if ((n = step(s, avail, empty)) >= 0)
+            return n;
+        if (n == -EINTR || n == -EAGAIN)
+            return 0;
+        if (logfile_failed(&s->log, (int)-n, now) == 0)
+            return discard(s, avail);
+        /* Room was made (the stream's oldest copy went): again. */
+    }
+}
+
+/* How much the FIFO holds: far from the limit no exact figure is needed
+ * (as much as it can hold: a short splice means it is empty). */
+static int how_much(const struct stream *s)
+{
+    if (logfile_fits(&s->log, s->fifo_cap))
+        return (int)s->fifo_cap;
+    return fifo_avail(s->lf.fd);
+}
 
 /* Moves up to `budget` bytes; returns how many were moved (or dropped). */
 static uint64_t pump(struct stream *s, uint64_t budget)
 {
-    uint64_t moved = 0;
+    uint64_t moved = 0, now = now_ms();
+    bool empty = false;
+    int avail;
 
-    while (moved < budget) {
-        int avail;
-        ssize_t n;
+    if (logfile_check(&s->log, now) > 0)
+        s->d->figures.reopens++;
+    while (!empty && moved < budget && (avail = how_much(s)) > 0) {
+        ssize_t n = take(s, (size_t)avail, now, &empty);
 
-        /* Far from the limit no look is needed: move what is there. */
-        if (!s->io_err && s->fd >= 0 && s->size + FIFO_SIZE + WINDOW < s->p.limit) {
-            avail = FIFO_SIZE;
-        } else if ((avail = fifo_avail(s->lf.fd)) <= 0) {
+        if (n <= 0)
             break;
-        }
-        /* Every read tries the file: only what cannot be written now is dropped. */
-        if ((s->io_err || s->fd < 0) && !write_marker(s))
-            n = discard(s, (size_t)avail);
-        else
-            n = pump_once(s, (size_t)avail);
-        if (n < 0) {
-            int err = errno;
-
-            if (err == EAGAIN || err == EINTR)
-                break;
-            if ((err == ENOSPC || err == EDQUOT) && reclaim(s))
-                continue;
-            io_failed(s, err);
-            n = discard(s, (size_t)avail);
-        }
-        if (n < 0)
-            break;
-        if (n == 0)
-            break;
+        s->bytes_in += (uint64_t)n;
         moved += (uint64_t)n;
     }
     return moved;
@@ -364,71 +232,15 @@ static void on_fifo(struct loop_fd *lf, uint32_t events)
     stream_pump(container_of(lf, struct stream, lf));
 }
 
-/*
- * After drops: the file again (if a rotation lost it) and the marker line
- * with the count, on a line of its own. true once the file takes data again.
- */
-static bool write_marker(struct stream *s)
-{
-    char marker[160], last;
-    bool torn;
-    int len;
-    ssize_t n;
-
-    if (s->fd < 0) {
-        const char *why;
-        int fd = logfile_create(s->dfd, s->p.file_base, s->d->uid, &why);
-
-        if (fd < 0)
-            return false;
-        s->fd = fd;
-        s->size = 0;
-    }
-    if (!s->io_err)
-        return true;
-    if (at_end(s) < 0)
-        return false;
-    torn = s->size > 0 && pread(s->fd, &last, 1, (off_t)s->size - 1) == 1 && last != '\n';
-    len = snprintf(marker, sizeof(marker), "%sxenlogd: dropped %llu bytes (%s)\n",
-                   torn ? "\n" : "", (unsigned long long)s->dropped_unreported,
-                   strerror(s->io_err));
-    if (s->size + (uint64_t)len > s->p.limit && rotate(s) < 0)
-        return false;
-    n = pwrite(s->fd, marker, (size_t)len, (off_t)s->size);
-    if (n != len) {
-        if (n > 0)
-            s->size += (uint64_t)n;
-        return false;
-    }
-    s->size += (uint64_t)len;
-    s->st.bytes_written += (uint64_t)len;
-    log_info("stream %u/%u: writing again after dropping %llu bytes", s->domid, s->id,
-             (unsigned long long)s->dropped_unreported);
-    s->dropped_unreported = 0;
-    s->io_err = 0;
-    return true;
-}
-
-void stream_retry(struct stream *s, uint64_t now)
-{
-    if ((!s->io_err && s->fd >= 0) || now < s->retry_at)
-        return;
-    s->retry_at = now + RETRY_MS;
-    write_marker(s);
-}
-
 void stream_close(struct stream *s)
 {
-    input_close(s);
+    input_close(&s->in);
     if (s->lf.fd >= 0) {
         loop_del(s->d->loop, &s->lf);
         close(s->lf.fd);
     }
-    if (s->fd >= 0)
-        close(s->fd);
-    if (s->dfd >= 0)
-        close(s->dfd);
-    s->lf.fd = s->fd = s->dfd = -1;
+    s->lf.fd = -1;
+    logfile_close(&s->log);
 }
 
 void stream_drain_close(struct stream *s)
@@ -442,9 +254,61 @@ void stream_drain_close(struct stream *s)
         log_debug("stream %u/%u: drained %llu bytes", s->domid, s->id,
                   (unsigned long long)moved);
     }
-    if (s->io_err && s->dropped_unreported)
-        log_warn("stream %u/%u: closed after dropping %llu bytes", s->domid, s->id,
-                 (unsigned long long)s->dropped_unreported);
-    readers_end(s);
+    sinks_end(&s->sinks);
     stream_close(s);
+}
+
+int stream_reopen(struct stream *s, const char *why)
+{
+    int r = s->state == STREAM_ACTIVE ? logfile_reopen(&s->log, why) : 0;
+
+    if (r > 0)
+        s->d->figures.reopens++;
+    return r;
+}
+
+bool stream_ready(const struct stream *s)
+{
+    return s->state == STREAM_ACTIVE;
+}
+
+void stream_figures(const struct stream *s, struct stream_figures *f)
+{
+    f->state = s->state;
+    f->file = s->spec.file ? s->spec.file : "";
+    f->file_dir = s->p.file_dir;
+    f->file_base = s->p.file_base;
+    f->limit = s->p.limit;
+    f->copies = s->p.copies;
+    f->bytes_in = s->bytes_in;
+    f->bytes_written = s->log.fig.written;
+    f->rotations = s->log.fig.rotations;
+    f->dropped = s->log.fig.dropped;
+    f->since_ms = s->since_ms;
+}
+
+struct input *stream_input(const struct stream *s)
+{
+    return s->in;
+}
+
+void stream_attach(struct stream *s, struct sink *k)
+{
+    sinks_add(&s->sinks, k);
+}
+
+void stream_detach(struct stream *s, struct sink *k)
+{
+    sinks_del(&s->sinks, k);
+}
+
+unsigned stream_count_sinks(const struct stream *s, const struct sink_ops *ops)
+{
+    return sinks_count(&s->sinks, ops);
+}
+
+void stream_backlog(const struct stream *s, uint64_t want,
+                    void (*fn)(void *arg, const char *buf, size_t n), void *arg)
+{
+    logfile_tail(&s->log, want, fn, arg);
 }

@@ -36,7 +36,7 @@ static struct stream *add(struct xld *d, unsigned domid, unsigned id)
     s->domid = domid;
     s->id = id;
     s->state = STREAM_PENDING;
-    s->lf.fd = s->fd = s->dfd = -1;
+    s->lf.fd = s->log.fd = s->log.dfd = -1;
     s->first_seen = now_ms();
     s->next = d->buckets[b];
     d->buckets[b] = s;
@@ -57,8 +57,8 @@ static void forget(struct xld *d, struct stream *s)
         retention_note_stream(d->retention, s);
         retention_soon(d->retention);
         log_info("stream %u/%u: finished (%llu bytes, %llu rotations)", s->domid, s->id,
-                 (unsigned long long)s->st.bytes_written,
-                 (unsigned long long)s->st.rotations);
+                 (unsigned long long)s->log.fig.written,
+                 (unsigned long long)s->log.fig.rotations);
     }
     spec_free(&s->spec);
     free(s);
@@ -142,7 +142,7 @@ static void start(struct stream *s, bool adopt)
         fail(s, why);
         return;
     }
-    if ((why = stream_open(s, adopt, &node))) {
+    if (stream_open(s, adopt, &why, &node) < 0) {
         snprintf(err, sizeof(err), "%s: %s", node, why);
         fail(s, err);
         return;
@@ -228,7 +228,7 @@ void streams_tick(struct xld *d, uint64_t now)
     for (b = 0; b < STREAM_BUCKETS; b++)
         for (s = d->buckets[b]; s; s = s->next) {
             if (s->state == STREAM_ACTIVE)
-                stream_retry(s, now);
+                logfile_retry(&s->log, now);
             else if (s->state == STREAM_PENDING &&
                      now - s->first_seen >= d->setup_timeout_ms) {
                 char err[64];
@@ -238,6 +238,28 @@ void streams_tick(struct xld *d, uint64_t now)
                 fail(s, err);
             }
         }
+}
+
+void streams_each(struct xld *d, streams_fn *fn, void *arg)
+{
+    unsigned b;
+    struct stream *s, *next;
+
+    for (b = 0; b < STREAM_BUCKETS; b++)
+        for (s = d->buckets[b]; s; s = next) {
+            next = s->next;
+            fn(arg, s, s->domid, s->id);
+        }
+}
+
+void streams_reopen_all(struct xld *d)
+{
+    unsigned b;
+    struct stream *s;
+
+    for (b = 0; b < STREAM_BUCKETS; b++)
+        for (s = d->buckets[b]; s; s = s->next)
+            stream_reopen(s, "SIGHUP");
 }
 
 void streams_close_all(struct xld *d)

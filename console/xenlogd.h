@@ -8,9 +8,9 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "peek.h"
 
 #define STREAM_BUCKETS 4096
-#define IO_BUF_SIZE (256 * 1024)
 
 struct loop;
 struct store;
@@ -41,8 +41,7 @@ struct xld {
     uid_t uid;                  /* owner required of FIFOs and log files */
     unsigned setup_timeout_ms;
     unsigned fifo_size;         /* F_SETPIPE_SZ of every stream's FIFO */
-    int scratch[2];             /* a pipe to look at data before it moves */
-    char *buf;                  /* IO_BUF_SIZE bytes, for looking and discarding */
+    struct peek peek;           /* the main thread's look at FIFOs (stream.c) */
     struct stream *buckets[STREAM_BUCKETS];
     unsigned nstreams;
     const char *config_path;

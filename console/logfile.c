@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The write side of a stream (logfile.h). Data goes FIFO -> file with
+ * splice(2), so that it leaves the FIFO only in the system call that puts
+ * it in the file: a daemon killed at any moment loses nothing and repeats
+ * nothing. Every splice goes to the file's real end, read just before it
+ * (at_end()), which is what O_APPEND would give had splice(2) not refused
+ * O_APPEND files: an outside truncation (logrotate's copytruncate) leaves
+ * no hole. Near the limit a look (peek.h) finds the last newline.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "beneath.h"
+#include "log.h"
+#include "logfile.h"
+#include "peek.h"
+#include "rotate.h"
+
+#define WINDOW (64 * 1024)          /* how far back we look for a newline */
+#define RETRY_MS 1000
+#define CHECK_MS 1000               /* moved-file check, while data flows */
+#define TAIL_CHUNK 32768
+
+static int fail_open(struct logfile *lf, int r)
+{
+    if (lf->own_dfd && lf->dfd >= 0)
+        close(lf->dfd);
+    lf->dfd = -1;
+    return r;
+}
+
+int logfile_open(struct logfile *lf, int dfd, bool own_dfd, bool adopt, const char **why)
+{
+    off_t size = 0;
+    bool exists = false;
+    int fd;
+
+    assert(lf->base && dfd >= 0);
+    lf->dfd = dfd;
+    lf->own_dfd = own_dfd;
+    lf->fd = -1;
+    if ((*why = file_check(dfd, lf->base, lf->uid, &exists)))
+        return fail_open(lf, -EPERM);
+    if (adopt) {
+        fd = file_append(dfd, lf->base, lf->uid, &size, why);
+    } else {
+        fd = exists ? copies_shift(dfd, lf->base, lf->copies) : 0;
+        if (fd < 0)
+            *why = strerror(-fd);
+        else
+            fd = file_create(dfd, lf->base, lf->uid, why);
+    }
+    if (fd < 0)
+        return fail_open(lf, fd);
+    lf->fd = fd;
+    lf->size = (uint64_t)size;
+    lf->state = LOGFILE_WRITABLE;
+    lf->err = 0;
+    lf->unreported = 0;
+    memset(&lf->fig, 0, sizeof(lf->fig));
+    return 0;
+}
+
+void logfile_close(struct logfile *lf)
+{
+    if (lf->state != LOGFILE_WRITABLE && lf->unreported)
+        log_warn("stream %u/%u: closed after dropping %llu bytes", lf->domid, lf->id,
+                 (unsigned long long)lf->unreported);
+    if (lf->fd >= 0)
+        close(lf->fd);
+    if (lf->own_dfd && lf->dfd >= 0)
+        close(lf->dfd);
+    lf->fd = lf->dfd = -1;
+}
+
+int logfile_rotate(struct logfile *lf)
+{
+    const char *why;
+    int r = copies_shift(lf->dfd, lf->base, lf->copies);
+
+    if (r < 0)
+        return r;
+    if (lf->fd >= 0)
+        close(lf->fd);
+    lf->size = 0;
+    lf->fig.rotations++;
+    lf->fd = file_create(lf->dfd, lf->base, lf->uid, &why);
+    if (lf->fd >= 0)
+        return 0;
+    r = lf->fd;
+    lf->fd = -1;
+    lf->state = LOGFILE_NOFILE;
+    return r;
+}
+
+/*
+ * The file's real end becomes lf->size: an outside truncation gives the
+ * file its room back, and the next write goes there, leaving no hole. A
+ * truncation in the microseconds between this and the write can still
+ * leave one (docs/protocol.md).
+ */
+static int at_end(struct logfile *lf)
+{
+    struct stat st;
+
+    if (fstat(lf->fd, &st) < 0)
+        return -errno;
+    lf->size = (uint64_t)st.st_size;
+    return 0;
+}
+
+static bool ends_in_newline(const struct logfile *lf)
+{
+    char last;
+
+    return lf->size == 0 ||
+           (pread(lf->fd, &last, 1, (off_t)lf->size - 1) == 1 && last == '\n');
+}
+
+/* What to write when the next room (<= WINDOW) bytes do not all fit:
+ * up to the last newline among them (*cut), what was seen if that was
+ * less (the rest of the line may come: write, look again), or, for a line
+ * longer than the window, room bytes (*cut). 0 with *cut and nothing
+ * written: no line fits but f already ends one, so f rotates first. */
+static ssize_t cut_point(struct logfile *lf, struct peek *pk, int fifo, uint64_t room,
+                         bool *cut)
+{
+    ssize_t got = peek_fifo(pk, fifo, (size_t)room);
+    const char *nl;
+
+    if (got <= 0)
+        return got;
+    *cut = true;
+    if ((nl = memrchr(pk->buf, '\n', (size_t)got)))
+        return nl - pk->buf + 1;
+    if ((uint64_t)got < room) {
+        *cut = false;
+        return got;
+    }
+    if (lf->size > 0 && ends_in_newline(lf))
+        return 0;
+    return (ssize_t)room;
+}
+
+ssize_t logfile_plan(struct logfile *lf, struct peek *pk, int fifo, size_t avail, bool *cut)
+{
+    uint64_t room;
+    ssize_t n;
+    int r;
+
+    assert(lf->state == LOGFILE_WRITABLE);
+    *cut = false;
+    if ((r = at_end(lf)) < 0)
+        return r;
+    if (lf->size >= lf->limit && (r = logfile_rotate(lf)) < 0)
+        return r;
+    room = lf->limit - lf->size;
+    if (avail <= room)
+        return (ssize_t)avail;
+    if (room > WINDOW)
+        return (ssize_t)(room - WINDOW);
+    n = cut_point(lf, pk, fifo, room, cut);
+    if (n == 0 && *cut) {
+        if ((r = logfile_rotate(lf)) < 0)
+            return r;
+        return logfile_plan(lf, pk, fifo, avail, cut);
+    }
+    return n;
+}
+
+bool logfile_fits(const struct logfile *lf, size_t n)
+{
+    return lf->state == LOGFILE_WRITABLE && lf->size + n + WINDOW < lf->limit;
+}
+
+ssize_t logfile_splice(struct logfile *lf, int fifo, size_t len)
+{
+    loff_t off = (loff_t)lf->size;
+    ssize_t n = splice(fifo, NULL, lf->fd, &off, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+
+    if (n < 0)
+        return errno == EAGAIN ? 0 : -errno;
+    lf->size += (uint64_t)n;
+    lf->fig.written += (uint64_t)n;
+    return n;
+}
+
+/* Disk full: the stream's own oldest copy goes to make room. */
+static bool reclaim(struct logfile *lf)
+{
+    unsigned i;
+
+    for (i = lf->copies; i > 0; i--) {
+        if (copy_remove(lf->dfd, lf->base, i) == 0) {
+            log_warn("stream %u/%u: disk full: removed its oldest copy %s.%u", lf->domid,
+                     lf->id, lf->base, i);
+            return true;
+        }
+    }
+    return false;
+}
+
+int logfile_failed(struct logfile *lf, int err, uint64_t now)
+{
+    assert(err > 0);
+    if ((err == ENOSPC || err == EDQUOT) && reclaim(lf))
+        return 1;
+    if (lf->state == LOGFILE_WRITABLE)
+        log_err(err, "stream %u/%u: cannot write %s; discarding what cannot be written",
+                lf->domid, lf->id, lf->base);
+    if (lf->fd >= 0)
+        lf->state = LOGFILE_DISCARDING;
+    lf->err = err;
+    lf->retry_at = now + RETRY_MS;
+    return 0;
+}
+
+void logfile_dropped(struct logfile *lf, size_t n)
+{
+    lf->fig.dropped += n;
+    lf->unreported += n;
+}
+
+/* The marker line after drops, on a line of its own. */
+static bool write_marker(struct logfile *lf)
+{
+    char marker[160], last;
+    bool torn;
+    ssize_t n;
+    int len;
+
+    if (at_end(lf) < 0)
+        return false;
+    torn = lf->size > 0 && pread(lf->fd, &last, 1, (off_t)lf->size - 1) == 1 && last != '\n';
+    len = snprintf(marker, sizeof(marker), "%sxenlogd: dropped %llu bytes (%s)\n",
+                   torn ? "\n" : "", (unsigned long long)lf->unreported,
+                   strerror(lf->err ? lf->err : EIO));
+    if (lf->size + (uint64_t)len > lf->limit && logfile_rotate(lf) < 0)
+        return false;
+    n = pwrite(lf->fd, marker, (size_t)len, (off_t)lf->size);
+    if (n > 0)
+        lf->size += (uint64_t)n;
+    if (n != len)
+        return false;
+    lf->fig.written += (uint64_t)len;
+    return true;
+}
+
+bool logfile_recover(struct logfile *lf, uint64_t now)
+{
+    const char *why;
+
+    if (lf->state == LOGFILE_WRITABLE)
+        return true;
+    lf->retry_at = now + RETRY_MS;
+    if (lf->fd < 0) {
+        int fd = file_create(lf->dfd, lf->base, lf->uid, &why);
+
+        if (fd < 0)
+            return false;
+        lf->fd = fd;
+        lf->size = 0;
+    }
+    if (lf->unreported && !write_marker(lf))
+        return false;
+    if (lf->unreported)
+        log_info("stream %u/%u: writing again after dropping %llu bytes", lf->domid, lf->id,
+                 (unsigned long long)lf->unreported);
+    lf->unreported = 0;
+    lf->err = 0;
+    lf->state = LOGFILE_WRITABLE;
+    return true;
+}
+
+void logfile_retry(struct logfile *lf, uint64_t now)
+{
+    if (lf->state != LOGFILE_WRITABLE && now >= lf->retry_at)
+        logfile_recover(lf, now);
+}
+
+int logfile_reopen(struct logfile *lf, const char *why)
+{
+    const char *bad;
+    bool exists;
+    off_t size = 0;
+    int fd;
+
+    if (lf->fd < 0 || lf->dfd < 0)
+        return 0;       /* a file that could not be written is retried anyway */
+    bad = file_check(lf->dfd, lf->base, lf->uid, &exists);
+    fd = bad ? -EPERM : file_append(lf->dfd, lf->base, lf->uid, &size, &bad);
+    if (fd < 0) {
+        if (!lf->reopen_failed)
+            log_warn("stream %u/%u: cannot reopen %s (%s): %s; writing on to the open file",
+                     lf->domid, lf->id, lf->base, why, bad);
+        lf->reopen_failed = true;
+        return fd;
+    }
+    close(lf->fd);
+    lf->fd = fd;
+    lf->size = (uint64_t)size;
+    lf->reopen_failed = false;
+    log_info("stream %u/%u: reopened %s (%s)", lf->domid, lf->id, lf->base, why);
+    return 1;
+}
+
+/* Does f's name still lead to the open file? */
+static bool moved(const struct logfile *lf)
+{
+    struct stat open_st, name_st;
+
+    if (fstat(lf->fd, &open_st) < 0)
+        return false;
+    if (fstatat(lf->dfd, lf->base, &name_st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT;
+    return name_st.st_dev != open_st.st_dev || name_st.st_ino != open_st.st_ino;
+}
+
+int logfile_check(struct logfile *lf, uint64_t now)
+{
+    if (now < lf->check_at || lf->fd < 0)
+        return 0;
+    lf->check_at = now + CHECK_MS;
+    return moved(lf) ? logfile_reopen(lf, "moved or removed") : 0;
+}
+
+/* Up to `want` bytes from the end of fd (size bytes) to fn. */
+static void tail_of(int fd, uint64_t size, uint64_t want,
+                    void (*fn)(void *arg, const char *buf, size_t n), void *arg)
+{
+    char buf[TAIL_CHUNK];
+    uint64_t pos = size > want ? size - want : 0;
+
+    while (pos < size) {
+        size_t len = size - pos < sizeof(buf) ? (size_t)(size - pos) : sizeof(buf);
+        ssize_t n = pread(fd, buf, len, (off_t)pos);
+
+        if (n <= 0)
+            break;
+        fn(arg, buf, (size_t)n);
+        pos += (uint64_t)n;
+    }
+}
+
+/*
+ * Single-threaded: everything before this moment is in the files,
+ * everything after goes to the caller's sink live; nothing twice, nothing
+ * missed.
+ */
+void logfile_tail(const struct logfile *lf, uint64_t want,
+                  void (*fn)(void *arg, const char *buf, size_t n), void *arg)
+{
+    uint64_t cur = lf->fd >= 0 ? lf->size : 0;
+    struct stat st;
+    int fd;
+
+    if (want > cur && lf->copies > 0 && lf->dfd >= 0 &&
+        (fd = copy_open(lf->dfd, lf->base, 1, lf->uid)) >= 0) {
+        if (fstat(fd, &st) == 0)
+            tail_of(fd, (uint64_t)st.st_size, want - cur, fn, arg);
+        close(fd);
+    }
+    if (cur)
+        tail_of(lf->fd, cur, want, fn, arg);
+}

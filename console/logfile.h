@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One stream's log: the file f and its old copies f.1 .. f.N in one
+ * directory, written so that together they never hold more than
+ * limit * (copies + 1) bytes at any moment, cut after a newline where one
+ * fits, rotated by rename (rotate.c names and opens the files).
+ *
+ * The writer is in one of three states:
+ *
+ *   WRITABLE --(write fails)--> DISCARDING --(file writable again: the
+ *      ^                            |          marker line is written)--> WRITABLE
+ *      |                     (rotation lost f)
+ *      +--(f created again)-- NOFILE
+ *
+ * While not WRITABLE, what the FIFO holds is read and counted as dropped,
+ * and every try to write again (logfile_recover()) comes first.
+ * Functions return 0 (or a byte count) or -errno.
+ */
+#ifndef XENLOGD_LOGFILE_H
+#define XENLOGD_LOGFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct peek;
+
+enum logfile_state { LOGFILE_WRITABLE, LOGFILE_DISCARDING, LOGFILE_NOFILE };
+
+struct logfile_figures {
+    uint64_t written;         /* bytes written to the files, markers included */
+    uint64_t rotations;
+    uint64_t dropped;         /* discarded because the file could not be written */
+};
+
+struct logfile {
+    int dfd;                  /* the directory (O_PATH); owned if own_dfd */
+    int fd;                   /* f, or -1 (NOFILE) */
+    bool own_dfd;
+    bool reopen_failed;       /* said once, until a reopen works again */
+    enum logfile_state state;
+    int err;                  /* DISCARDING: why */
+    const char *base;         /* f's name; the caller keeps it alive */
+    uid_t uid;                /* owner required of every file */
+    unsigned domid, id;       /* for messages */
+    unsigned copies;
+    uint64_t limit;
+    uint64_t size;            /* bytes in f */
+    uint64_t unreported;      /* dropped since the last marker line */
+    uint64_t retry_at;        /* DISCARDING/NOFILE: next try (ms) */
+    uint64_t check_at;        /* next look at whether f was moved (ms) */
+    struct logfile_figures fig;
+};
+
+/* Opens f in dfd (taken over if own_dfd, else borrowed): adopt appends to
+ * what is there, else an old f rotates first. lf's base, uid, limit,
+ * copies, domid and id must be set. 0, or -errno with *why the reason. */
+int logfile_open(struct logfile *lf, int dfd, bool own_dfd, bool adopt, const char **why);
+void logfile_close(struct logfile *lf);
+
+/* How many of the avail bytes at the head of fifo go next: all that fit,
+ * or up to the last newline before the limit (looked at with pk), then
+ * *cut: rotate once they are written. Rotates first if f is full. */
+ssize_t logfile_plan(struct logfile *lf, struct peek *pk, int fifo, size_t avail, bool *cut);
+/* n bytes go without a look: far enough from the limit. */
+bool logfile_fits(const struct logfile *lf, size_t n);
+/* fifo -> f at f's real end, zero copy; 0 if the FIFO is empty. */
+ssize_t logfile_splice(struct logfile *lf, int fifo, size_t len);
+/* f -> f.1 ..., a new empty f. */
+int logfile_rotate(struct logfile *lf);
+
+/* A write failed with -err: disk full takes the stream's own oldest copy
+ * (1: try again), else DISCARDING (0). */
+int logfile_failed(struct logfile *lf, int err, uint64_t now);
+/* Bytes read and dropped while not WRITABLE. */
+void logfile_dropped(struct logfile *lf, size_t n);
+/* Not WRITABLE: f again if a rotation lost it, and the marker line with
+ * the count of dropped bytes. true once WRITABLE. */
+bool logfile_recover(struct logfile *lf, uint64_t now);
+/* The same, at most once per retry interval (the tick). */
+void logfile_retry(struct logfile *lf, uint64_t now);
+
+/* Reopens f by name (SIGHUP; or f moved away, noticed by logfile_check()).
+ * 1 reopened, 0 nothing to do, -errno. */
+int logfile_reopen(struct logfile *lf, const char *why);
+/* At most once a second while data flows: does f's name still lead to
+ * the open file? Reopens if not. As logfile_reopen(). */
+int logfile_check(struct logfile *lf, uint64_t now);
+
+/* The last `want` bytes written, across f.1 and f, in order, to fn. */
+void logfile_tail(const struct logfile *lf, uint64_t want,
+                  void (*fn)(void *arg, const char *buf, size_t n), void *arg);
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "peek.h"
+
+int peek_init(struct peek *pk)
+{
+    int r;
+
+    pk->pipe[0] = pk->pipe[1] = -1;
+    if (!(pk->buf = malloc(PEEK_SIZE)))
+        return -ENOMEM;
+    if (pipe2(pk->pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+        r = -errno;
+        peek_fini(pk);
+        return r;
+    }
+    /* A look must fit whole, else tee(2) would see less than asked. */
+    r = fcntl(pk->pipe[1], F_SETPIPE_SZ, PEEK_SIZE);
+    if (r < PEEK_SIZE) {
+        r = r < 0 ? -errno : -ENOBUFS;
+        peek_fini(pk);
+        return r;
+    }
+    return 0;
+}
+
+void peek_fini(struct peek *pk)
+{
+    if (pk->pipe[0] >= 0) {
+        close(pk->pipe[0]);
+        close(pk->pipe[1]);
+    }
+    pk->pipe[0] = pk->pipe[1] = -1;
+    free(pk->buf);
+    pk->buf = NULL;
+}
+
+static size_t clamp(size_t len)
+{
+    return len < PEEK_SIZE ? len : PEEK_SIZE;
+}
+
+ssize_t peek_fifo(struct peek *pk, int fifo, size_t len)
+{
+    ssize_t t = tee(fifo, pk->pipe[1], clamp(len), SPLICE_F_NONBLOCK);
+    size_t got = 0;
+
+    if (t < 0)
+        return errno == EAGAIN ? 0 : -errno;
+    /* The scratch pipe held nothing before: all of t is there. */
+    while (got < (size_t)t) {
+        ssize_t r = read(pk->pipe[0], pk->buf + got, (size_t)t - got);
+
+        if (r <= 0)
+            return r < 0 ? -errno : -EIO;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+ssize_t peek_take(struct peek *pk, int fifo, size_t len)
+{
+    ssize_t n = read(fifo, pk->buf, clamp(len));
+
+    if (n < 0)
+        return errno == EAGAIN ? 0 : -errno;
+    return n;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Looking at what a FIFO holds without taking it: tee(2) into a scratch
+ * pipe, read from there. One per daemon (the main thread's), made once at
+ * start-up with a scratch pipe that holds a whole look.
+ */
+#ifndef XENLOGD_PEEK_H
+#define XENLOGD_PEEK_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define PEEK_SIZE (256 * 1024)
+
+struct peek {
+    int pipe[2];
+    char *buf;            /* PEEK_SIZE bytes */
+};
+
+/* 0, or -errno (no memory, no pipe, or a pipe that cannot hold PEEK_SIZE). */
+int peek_init(struct peek *pk);
+void peek_fini(struct peek *pk);
+/* Up to len bytes (at most PEEK_SIZE) at the head of fifo, left in it,
+ * copied to pk->buf. Bytes, 0 if empty, or -errno. */
+ssize_t peek_fifo(struct peek *pk, int fifo, size_t len);
+/* Up to len bytes (at most PEEK_SIZE) taken from fifo into pk->buf. */
+ssize_t peek_take(struct peek *pk, int fifo, size_t len);
+
+#endif
