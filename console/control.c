@@ -145,8 +145,9 @@ static bool enqueue(struct client *c, uint16_t type, const void *a, size_t alen,
     return true;
 }
 
-/* Sends what is queued; false if the client was freed. */
-static bool flush(struct client *c)
+/* Sends what is queued: 0 all sent, -EAGAIN the rest waits for EPOLLOUT,
+ * or -errno (the peer is gone). Never frees the client. */
+static int send_queued(struct client *c)
 {
     while (queued(c)) {
         struct xlc_hdr h;
@@ -160,25 +161,32 @@ static bool flush(struct client *c)
                 if (set_events(c) < 0)
                     c->want_out = false;
             }
-            return true;
+            return -EAGAIN;
         }
-        if (n < 0) {
-            client_free(c);
-            return false;
-        }
+        if (n < 0)
+            return -errno;
         c->qoff += sizeof(h) + h.len;
     }
     c->qoff = c->qlen = 0;
-    if (c->closing) {
-        client_free(c);
-        return false;
-    }
     if (c->want_out) {
         c->want_out = false;
         if (set_events(c) < 0)
             c->want_out = true;
     }
-    return true;
+    return 0;
+}
+
+/* After send_queued() returned r: is the connection over? */
+static bool over(const struct client *c, int r)
+{
+    return (r < 0 && r != -EAGAIN) || (r == 0 && c->closing);
+}
+
+/* Sends what is queued; frees the client once it is over. */
+static void flush(struct client *c)
+{
+    if (over(c, send_queued(c)))
+        client_free(c);
 }
 
 static void send_error(struct client *c, const char *why)
@@ -450,8 +458,10 @@ static void on_client(struct loop_fd *lf, uint32_t events)
 {
     struct client *c = container_of(lf, struct client, lf);
 
-    if (events & EPOLLOUT && !flush(c))
+    if (events & EPOLLOUT && over(c, send_queued(c))) {
+        client_free(c);
         return;
+    }
     if (c->paused) {        /* see set_events() */
         if (events & (EPOLLHUP | EPOLLRDHUP | EPOLLERR))
             c->hung_up = true;

@@ -11,6 +11,8 @@ console_xenlogd_SOURCES = \
 	console/record.c console/record.h \
 	console/retention.c console/retention.h \
 	console/logfile.c console/logfile.h \
+	console/names.c console/names.h \
+	console/stamp.c console/stamp.h \
 	console/peek.c console/peek.h \
 	console/stream.c console/stream.h \
 	console/sink.c console/sink.h \

@@ -120,17 +120,17 @@ int log_init(bool to_syslog, bool verbose)
     if (to_syslog) {
         logger = logger_new(syslog_vmessage, syslog_destroy);
         if (!logger)
-            return -1;
+            return -ENOMEM;
         openlog("xenlogd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
     } else if (stderr_is_journal()) {
         logger = logger_new(journal_vmessage, journal_destroy);
         if (!logger)
-            return -1;
+            return -ENOMEM;
     } else {
         logger = (xentoollog_logger *)xtl_createlogger_stdiostream(
             stderr, min_level, XTL_STDIOSTREAM_SHOW_DATE | XTL_STDIOSTREAM_SHOW_PID);
         if (!logger)
-            return -1;
+            return -ENOMEM;
     }
     return 0;
 }

@@ -21,11 +21,21 @@
 #include "logfile.h"
 #include "peek.h"
 #include "rotate.h"
+#include "stamp.h"
 
 #define WINDOW (64 * 1024)          /* how far back we look for a newline */
 #define RETRY_MS 1000
 #define CHECK_MS 1000               /* moved-file check, while data flows */
 #define TAIL_CHUNK 32768
+#define OUT_CAP (64 * 1024)         /* a stamped batch */
+
+static bool ends_in_newline(const struct logfile *lf)
+{
+    char last;
+
+    return lf->size == 0 ||
+           (pread(lf->fd, &last, 1, (off_t)lf->size - 1) == 1 && last == '\n');
+}
 
 static int fail_open(struct logfile *lf, int r)
 {
@@ -60,6 +70,7 @@ int logfile_open(struct logfile *lf, int dfd, bool own_dfd, bool adopt, const ch
         return fail_open(lf, fd);
     lf->fd = fd;
     lf->size = (uint64_t)size;
+    lf->at_start = ends_in_newline(lf);
     lf->state = LOGFILE_WRITABLE;
     lf->err = 0;
     lf->unreported = 0;
@@ -115,13 +126,6 @@ static int at_end(struct logfile *lf)
     return 0;
 }
 
-static bool ends_in_newline(const struct logfile *lf)
-{
-    char last;
-
-    return lf->size == 0 ||
-           (pread(lf->fd, &last, 1, (off_t)lf->size - 1) == 1 && last == '\n');
-}
 
 /* What to write when the next room (<= WINDOW) bytes do not all fit:
  * up to the last newline among them (*cut), what was seen if that was
@@ -191,6 +195,111 @@ ssize_t logfile_splice(struct logfile *lf, int fifo, size_t len)
     return n;
 }
 
+/* A stamped batch: output out[0..olen) for the next `in` input bytes. */
+struct batch {
+    char out[OUT_CAP];
+    size_t olen, in;
+    bool at_start;            /* after the batch */
+};
+
+static int write_batch(struct logfile *lf, struct batch *b, logfile_out_fn *fn, void *arg)
+{
+    ssize_t n = pwrite(lf->fd, b->out, b->olen, (off_t)lf->size);
+
+    if (n < 0)
+        return -errno;
+    lf->size += (uint64_t)n;
+    lf->fig.written += (uint64_t)n;
+    if ((size_t)n < b->olen)
+        return -ENOSPC;       /* the input stays in the FIFO: it is written again */
+    fn(arg, b->out, b->olen);
+    lf->at_start = b->at_start;
+    b->olen = 0;
+    return 0;
+}
+
+/* How much of a segment of len bytes fits the batch and the file: 0 if
+ * nothing. *by_file: the file's room, not the batch's, is what limits. */
+static size_t fits(const struct logfile *lf, const struct batch *b, size_t len, bool stamp,
+                   bool *by_file)
+{
+    uint64_t used = lf->size + b->olen;
+    uint64_t room = used < lf->limit ? lf->limit - used : 0;
+    size_t cap = OUT_CAP - b->olen, head = stamp ? STAMP_LEN : 0;
+    uint64_t most = room < cap ? room : cap;
+
+    *by_file = room < len + head && room <= cap;
+    if (most <= head)
+        return 0;
+    return len + head <= most ? len : (size_t)(most - head);
+}
+
+static size_t append(struct batch *b, const char *seg, size_t take, bool stamp,
+                     const char *stmp, bool ends_line)
+{
+    if (stamp) {
+        memcpy(b->out + b->olen, stmp, STAMP_LEN);
+        b->olen += STAMP_LEN;
+    }
+    memcpy(b->out + b->olen, seg, take);
+    b->olen += take;
+    b->in += take;
+    b->at_start = ends_line;
+    return take;
+}
+
+/*
+ * One segment (a line or its part) into the batch; or the batch out; or a
+ * rotation. A line goes whole into one file when it fits one: it is cut
+ * only if no file holds it, or it was cut already (it came in parts).
+ * Input bytes taken into the batch, 0 if it made room, or -errno.
+ */
+static ssize_t stamped_step(struct logfile *lf, struct batch *b, const char *seg, size_t len,
+                            bool nl, const char *stamp, logfile_out_fn *fn, void *arg)
+{
+    bool start = b->olen ? b->at_start : lf->at_start, by_file;
+    size_t take = fits(lf, b, len, start, &by_file);
+    int r;
+
+    if (take == len)
+        return (ssize_t)append(b, seg, take, start, stamp, nl);
+    if (b->olen)
+        return (r = write_batch(lf, b, fn, arg)) < 0 ? r : 0;
+    if (take > 0 && (!by_file || !start || lf->size == 0))
+        return (ssize_t)append(b, seg, take, start, stamp, false);
+    /* It does not fit, and f is full or ends a line: the next file. */
+    return (r = logfile_rotate(lf)) < 0 ? r : 0;
+}
+
+ssize_t logfile_write_stamped(struct logfile *lf, const char *in, size_t n, const char *stamp,
+                              logfile_out_fn *fn, void *arg)
+{
+    static struct batch b;
+    size_t done = 0, pos = 0;
+    ssize_t r;
+    int w;
+
+    assert(lf->state == LOGFILE_WRITABLE);
+    if ((w = at_end(lf)) < 0)
+        return w;
+    b.olen = b.in = 0;
+    while (pos < n) {
+        bool nl;
+        size_t len = stamp_segment(in + pos, n - pos, &nl);
+
+        if ((r = stamped_step(lf, &b, in + pos, len, nl, stamp, fn, arg)) < 0)
+            return done ? (ssize_t)done : r;
+        if (b.olen == 0) {
+            done += b.in;
+            b.in = 0;
+        }
+        pos += (size_t)r;
+    }
+    if (b.olen && (w = write_batch(lf, &b, fn, arg)) < 0)
+        return done ? (ssize_t)done : w;
+    return (ssize_t)(done + b.in);
+}
+
 /* Disk full: the stream's own oldest copy goes to make room. */
 static bool reclaim(struct logfile *lf)
 {
@@ -211,9 +320,9 @@ int logfile_failed(struct logfile *lf, int err, uint64_t now)
     assert(err > 0);
     if ((err == ENOSPC || err == EDQUOT) && reclaim(lf))
         return 1;
-    if (lf->state == LOGFILE_WRITABLE)
+    if (!lf->err)
         log_err(err, "stream %u/%u: cannot write %s; discarding what cannot be written",
-                lf->domid, lf->id, lf->base);
+                lf->domid, lf->id, lf->path);
     if (lf->fd >= 0)
         lf->state = LOGFILE_DISCARDING;
     lf->err = err;
@@ -227,29 +336,43 @@ void logfile_dropped(struct logfile *lf, size_t n)
     lf->unreported += n;
 }
 
+int logfile_note(struct logfile *lf, const char *text)
+{
+    char line[LOGFILE_NOTE_MAX + 2];
+    ssize_t n;
+    int len, r;
+
+    assert(lf->fd >= 0);
+    if ((r = at_end(lf)) < 0)
+        return r;
+    len = snprintf(line, sizeof(line), "%s%s\n", ends_in_newline(lf) ? "" : "\n", text);
+    if (len >= (int)sizeof(line))
+        return -EINVAL;
+    if (lf->size + (uint64_t)len > lf->limit && (r = logfile_rotate(lf)) < 0)
+        return r;
+    if (line[0] == '\n' && lf->size == 0)
+        memmove(line, line + 1, (size_t)len--);
+    n = pwrite(lf->fd, line, (size_t)len, (off_t)lf->size);
+    if (n > 0) {
+        lf->size += (uint64_t)n;
+        lf->fig.written += (uint64_t)n;
+    }
+    if (n < 0)
+        return -errno;
+    if (n != len)
+        return -ENOSPC;
+    lf->at_start = true;
+    return 0;
+}
+
 /* The marker line after drops, on a line of its own. */
 static bool write_marker(struct logfile *lf)
 {
-    char marker[160], last;
-    bool torn;
-    ssize_t n;
-    int len;
+    char marker[LOGFILE_NOTE_MAX];
 
-    if (at_end(lf) < 0)
-        return false;
-    torn = lf->size > 0 && pread(lf->fd, &last, 1, (off_t)lf->size - 1) == 1 && last != '\n';
-    len = snprintf(marker, sizeof(marker), "%sxenlogd: dropped %llu bytes (%s)\n",
-                   torn ? "\n" : "", (unsigned long long)lf->unreported,
-                   strerror(lf->err ? lf->err : EIO));
-    if (lf->size + (uint64_t)len > lf->limit && logfile_rotate(lf) < 0)
-        return false;
-    n = pwrite(lf->fd, marker, (size_t)len, (off_t)lf->size);
-    if (n > 0)
-        lf->size += (uint64_t)n;
-    if (n != len)
-        return false;
-    lf->fig.written += (uint64_t)len;
-    return true;
+    snprintf(marker, sizeof(marker), "xenlogd: dropped %llu bytes (%s)",
+             (unsigned long long)lf->unreported, strerror(lf->err ? lf->err : EIO));
+    return logfile_note(lf, marker) == 0;
 }
 
 bool logfile_recover(struct logfile *lf, uint64_t now)
@@ -298,7 +421,7 @@ int logfile_reopen(struct logfile *lf, const char *why)
     if (fd < 0) {
         if (!lf->reopen_failed)
             log_warn("stream %u/%u: cannot reopen %s (%s): %s; writing on to the open file",
-                     lf->domid, lf->id, lf->base, why, bad);
+                     lf->domid, lf->id, lf->path, why, bad);
         lf->reopen_failed = true;
         return fd;
     }
@@ -306,7 +429,7 @@ int logfile_reopen(struct logfile *lf, const char *why)
     lf->fd = fd;
     lf->size = (uint64_t)size;
     lf->reopen_failed = false;
-    log_info("stream %u/%u: reopened %s (%s)", lf->domid, lf->id, lf->base, why);
+    log_info("stream %u/%u: reopened %s (%s)", lf->domid, lf->id, lf->path, why);
     return 1;
 }
 

@@ -39,9 +39,11 @@ struct logfile {
     int fd;                   /* f, or -1 (NOFILE) */
     bool own_dfd;
     bool reopen_failed;       /* said once, until a reopen works again */
+    bool at_start;            /* stamped: the next byte starts a line */
     enum logfile_state state;
     int err;                  /* DISCARDING: why */
     const char *base;         /* f's name; the caller keeps it alive */
+    const char *path;         /* f's full name, for messages; kept alive too */
     uid_t uid;                /* owner required of every file */
     unsigned domid, id;       /* for messages */
     unsigned copies;
@@ -69,6 +71,20 @@ bool logfile_fits(const struct logfile *lf, size_t n);
 ssize_t logfile_splice(struct logfile *lf, int fifo, size_t len);
 /* f -> f.1 ..., a new empty f. */
 int logfile_rotate(struct logfile *lf);
+
+/* Stamped streams (stamp.h): in[0..n), already looked at, with a stamp
+ * (STAMP_LEN chars) before each line start; lf->at_start carries across
+ * calls. Rotates and cuts as the zero-copy path does. Each batch written
+ * goes to out(). Input bytes written (the caller then takes them from the
+ * FIFO), or -errno if none could be. */
+typedef void logfile_out_fn(void *arg, const char *buf, size_t n);
+ssize_t logfile_write_stamped(struct logfile *lf, const char *in, size_t n, const char *stamp,
+                              logfile_out_fn *out, void *arg);
+
+/* A line of the daemon's own (text without '\n', < LOGFILE_NOTE_MAX),
+ * on a line of its own at f's end; rotates first if it does not fit. */
+#define LOGFILE_NOTE_MAX 512
+int logfile_note(struct logfile *lf, const char *text);
 
 /* A write failed with -err: disk full takes the stream's own oldest copy
  * (1: try again), else DISCARDING (0). */

@@ -62,7 +62,7 @@ static int ctl(struct loop *l, int op, struct loop_fd *lf, uint32_t events)
 {
     struct epoll_event ev = { .events = events, .data.ptr = lf };
 
-    return epoll_ctl(l->epfd, op, lf->fd, &ev);
+    return epoll_ctl(l->epfd, op, lf->fd, &ev) < 0 ? -errno : 0;
 }
 
 int loop_add(struct loop *l, struct loop_fd *lf, uint32_t events)
@@ -108,7 +108,7 @@ int loop_run(struct loop *l)
             if (errno == EINTR)
                 continue;
             log_err(errno, "epoll_wait");
-            return -1;
+            return -errno;
         }
         for (i = 0; i < l->nev && !l->stop; i++) {
             struct loop_fd *lf = l->ev[i].data.ptr;

@@ -25,7 +25,8 @@ void loop_free(struct loop *l);
 int loop_add(struct loop *l, struct loop_fd *lf, uint32_t events);
 int loop_mod(struct loop *l, struct loop_fd *lf, uint32_t events);
 void loop_del(struct loop *l, struct loop_fd *lf);
-/* Runs until loop_stop(); returns 0, or -1 if epoll fails. */
+/* loop_add/loop_mod: 0 or -errno. */
+/* Runs until loop_stop(); returns 0, or -errno if epoll fails. */
 int loop_run(struct loop *l);
 void loop_stop(struct loop *l);
 

@@ -122,7 +122,7 @@ static int set_dir(char *dst, const char *src, const char *what)
         len--;
     if (src[0] != '/' || len >= PATH_MAX) {
         fprintf(stderr, "xenlogd: %s must be an absolute path\n", what);
-        return -1;
+        return -EINVAL;
     }
     memcpy(dst, src, len);
     dst[len] = '\0';
@@ -157,21 +157,21 @@ static int parse_opts(int argc, char **argv, struct opts *o)
     while ((c = getopt_long(argc, argv, "fr:l:p:c:t:vVh", lopts, NULL)) != -1) {
         switch (c) {
         case 'f': o->foreground = true; break;
-        case 'r': if (set_dir(o->run_dir, optarg, "--run-dir")) return -1; break;
-        case 'l': if (set_dir(o->log_dir, optarg, "--log-dir")) return -1; break;
+        case 'r': if (set_dir(o->run_dir, optarg, "--run-dir")) return -EINVAL; break;
+        case 'l': if (set_dir(o->log_dir, optarg, "--log-dir")) return -EINVAL; break;
         case 'p': o->pid_file = optarg; break;
         case 'c': o->config = optarg; break;
         case 't':
             if (parse_decimal(optarg, 1, 3600000, &v)) {
                 fprintf(stderr, "xenlogd: --setup-timeout: 1 to 3600000 ms\n");
-                return -1;
+                return -EINVAL;
             }
             o->setup_timeout_ms = (unsigned)v;
             break;
         case 'F':
             if (parse_decimal(optarg, 4096, 16 * 1024 * 1024, &v)) {
                 fprintf(stderr, "xenlogd: --fifo-size: 4096 to 16777216 bytes\n");
-                return -1;
+                return -EINVAL;
             }
             o->fifo_size = (unsigned)v;
             break;
@@ -179,12 +179,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         case 'S': o->no_sandbox = true; break;
         case 'V': printf("xenlogd %s\n", PACKAGE_VERSION); exit(0);
         case 'h': fputs(usage, stdout); exit(0);
-        default: fputs(usage, stderr); return -1;
+        default: fputs(usage, stderr); return -EINVAL;
         }
     }
     if (optind != argc) {
         fputs(usage, stderr);
-        return -1;
+        return -EINVAL;
     }
     return 0;
 }
@@ -195,11 +195,13 @@ static int open_dir(const char *path)
 
     if (mkdir(path, 0755) < 0 && errno != EEXIST) {
         log_err(errno, "cannot create %s", path);
-        return -1;
+        return -errno;
     }
     fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        log_err(errno, "cannot open %s", path);
+    if (fd < 0) {
+        fd = -errno;
+        log_err(-fd, "cannot open %s", path);
+    }
     return fd;
 }
 
@@ -212,18 +214,18 @@ static int write_pid_file(const char *path)
 
     if (fd < 0) {
         log_err(errno, "cannot open pid file %s", path);
-        return -1;
+        return -errno;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
         log_err(errno, "another xenlogd holds %s", path);
         close(fd);
-        return -1;
+        return -EBUSY;
     }
     len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
     if (ftruncate(fd, 0) < 0 || write(fd, buf, (size_t)len) != len) {
         log_err(errno, "cannot write pid file %s", path);
         close(fd);
-        return -1;
+        return -EIO;
     }
     return fd;  /* kept open, and so locked, until exit */
 }
@@ -246,10 +248,10 @@ static int daemonize(int *ready_fd)
     char c;
 
     if (pipe2(p, O_CLOEXEC) < 0)
-        return -1;
+        return -errno;
     pid = fork();
     if (pid < 0)
-        return -1;
+        return -errno;
     if (pid > 0) {
         close(p[1]);
         _exit(read(p[0], &c, 1) == 1 ? 0 : EXIT_SYSTEM);
@@ -289,7 +291,7 @@ static int setup_signals(struct xld *d)
     sig_lf.fn = on_signal;
     if (sig_lf.fd < 0 || loop_add(d->loop, &sig_lf, EPOLLIN) < 0) {
         log_err(errno, "signalfd");
-        return -1;
+        return -EIO;
     }
     return 0;
 }
@@ -325,7 +327,7 @@ static int check_alone(const struct xld *d)
         log_err(-1, "another xenlogd listens on %s/%s", d->run_dir, XLC_SOCKET);
     else
         return 0;
-    return -1;
+    return -EEXIST;
 }
 
 /* The directory of the config file, for the sandbox: SIGHUP reads it. */
@@ -334,12 +336,16 @@ static int open_config_dir(const char *path)
     char dir[PATH_MAX];
     const char *slash = strrchr(path, '/');
 
+    int fd;
+
     if (!slash)
-        return open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (slash == path)
-        return open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-    return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == path)
+        snprintf(dir, sizeof(dir), "/");
+    else
+        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+    fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
 }
 
 static int setup(struct xld *d, const struct opts *o)
@@ -354,19 +360,22 @@ static int setup(struct xld *d, const struct opts *o)
     d->run_dirfd = open_dir(o->run_dir);
     d->log_dirfd = open_dir(o->log_dir);
     if (d->run_dirfd < 0 || d->log_dirfd < 0)
-        return -1;
+        return d->run_dirfd < 0 ? d->run_dirfd : d->log_dirfd;
+    if ((r = names_init(&d->names)) < 0)
+        return r;
     if ((r = peek_init(&d->peek)) < 0) {
         log_err(-r, "cannot make the scratch pipe of %u bytes", PEEK_SIZE);
-        return -1;
+        return r;
     }
-    d->loop = loop_new(TICK_MS, on_tick, d);
-    if (!d->loop || setup_signals(d) < 0 || check_alone(d) < 0)
-        return -1;
+    if (!(d->loop = loop_new(TICK_MS, on_tick, d)))
+        return -ENOMEM;
+    if ((r = setup_signals(d)) < 0 || (r = check_alone(d)) < 0)
+        return r;
     d->control = control_open(d);
     d->store = store_new(d, control_path(d->control));
-    d->retention = retention_new(d);
+    d->retention = retention_new(d, streams_each);
     if (!d->store || !d->retention)
-        return -1;
+        return -ENOMEM;
     /* Before store_connect(): Landlock binds only the calling thread and
      * the threads it makes later, and xs_watch() makes libxenstore's reader. */
     if (!o->no_sandbox) {
@@ -377,8 +386,9 @@ static int setup(struct xld *d, const struct opts *o)
             close(conf_dirfd);
     }
     if (store_connect(d->store) < 0) {
-        log_err(errno, "cannot connect to xenstore");
-        return -1;
+        r = -errno;
+        log_err(-r, "cannot connect to xenstore");
+        return r;
     }
     return 0;
 }
@@ -397,6 +407,7 @@ static void teardown(struct xld *d)
         close(sig_lf.fd);
     loop_free(d->loop);
     peek_fini(&d->peek);
+    names_fini(&d->names);
     if (d->run_dirfd >= 0)
         close(d->run_dirfd);
     if (d->log_dirfd >= 0)
@@ -412,7 +423,7 @@ static int load_config(struct xld *d, const char *path)
     d->config_path = path;
     if (r < 0) {
         fprintf(stderr, "xenlogd: %s\n", err);
-        return -1;
+        return r;
     }
     d->figures.config_loads = 1;
     d->config_missing = r == 1;
@@ -425,7 +436,7 @@ int main(int argc, char **argv)
     struct opts o;
     int ready_fd = -1, pid_fd = -1, null_fd = -1, rc = EXIT_SYSTEM;
 
-    d.run_dirfd = d.log_dirfd = d.peek.pipe[0] = d.peek.pipe[1] = sig_lf.fd = -1;
+    d.run_dirfd = d.log_dirfd = d.peek.pipe[0] = d.peek.pipe[1] = d.peek.null = sig_lf.fd = -1;
     the_daemon = &d;
     if (parse_opts(argc, argv, &o) < 0)
         return EXIT_USAGE;

@@ -11,8 +11,12 @@ int peek_init(struct peek *pk)
     int r;
 
     pk->pipe[0] = pk->pipe[1] = -1;
-    if (!(pk->buf = malloc(PEEK_SIZE)))
+    if ((pk->null = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
+        return -errno;
+    if (!(pk->buf = malloc(PEEK_SIZE))) {
+        peek_fini(pk);
         return -ENOMEM;
+    }
     if (pipe2(pk->pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
         r = -errno;
         peek_fini(pk);
@@ -35,6 +39,9 @@ void peek_fini(struct peek *pk)
         close(pk->pipe[1]);
     }
     pk->pipe[0] = pk->pipe[1] = -1;
+    if (pk->null >= 0)
+        close(pk->null);
+    pk->null = -1;
     free(pk->buf);
     pk->buf = NULL;
 }
@@ -60,6 +67,20 @@ ssize_t peek_fifo(struct peek *pk, int fifo, size_t len)
         got += (size_t)r;
     }
     return (ssize_t)got;
+}
+
+int peek_skip(struct peek *pk, int fifo, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = splice(fifo, NULL, pk->null, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0 ? -errno : -EIO;
+        len -= (size_t)n;
+    }
+    return 0;
 }
 
 ssize_t peek_take(struct peek *pk, int fifo, size_t len)

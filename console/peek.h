@@ -15,6 +15,7 @@
 struct peek {
     int pipe[2];
     char *buf;            /* PEEK_SIZE bytes */
+    int null;             /* /dev/null, where looked-at bytes go (peek_skip) */
 };
 
 /* 0, or -errno (no memory, no pipe, or a pipe that cannot hold PEEK_SIZE). */
@@ -23,6 +24,8 @@ void peek_fini(struct peek *pk);
 /* Up to len bytes (at most PEEK_SIZE) at the head of fifo, left in it,
  * copied to pk->buf. Bytes, 0 if empty, or -errno. */
 ssize_t peek_fifo(struct peek *pk, int fifo, size_t len);
+/* Exactly len bytes the caller looked at leave fifo (no copy). 0 or -errno. */
+int peek_skip(struct peek *pk, int fifo, size_t len);
 /* Up to len bytes (at most PEEK_SIZE) taken from fifo into pk->buf. */
 ssize_t peek_take(struct peek *pk, int fifo, size_t len);
 

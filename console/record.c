@@ -78,19 +78,19 @@ int record_upsert(struct record *r, const char *rel, const struct fid *id)
             log_warn("retention: record full (%u files); new files are not managed",
                      MAX_ENTRIES);
         r->full_warned = true;
-        return -1;
+        return -ENOSPC;
     }
     if (r->n == r->cap) {
         unsigned cap = r->cap ? r->cap * 2 : 256;
         struct entry *e = realloc(r->e, cap * sizeof(*e));
 
         if (!e)
-            return -1;
+            return -ENOMEM;
         r->e = e;
         r->cap = cap;
     }
     if (!(r->e[r->n].rel = strdup(rel)))
-        return -1;
+        return -ENOMEM;
     h = hash_of(rel);
     r->e[r->n].id = *id;
     r->e[r->n].live_pass = 0;

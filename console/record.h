@@ -51,7 +51,7 @@ void record_init(struct record *r, const struct xld *d);
 void record_fini(struct record *r);
 void record_save(struct record *r);
 
-/* rel gains (or updates to) id: its index, or -1 (no memory, or full). */
+/* rel gains (or updates to) id: its index, or -ENOMEM, -ENOSPC (full). */
 int record_upsert(struct record *r, const char *rel, const struct fid *id);
 /* Forgets entry i (its slot is reused after record_compact()). */
 void record_drop(struct record *r, unsigned i);

@@ -20,10 +20,10 @@
 #include "retention.h"
 #include "rotate.h"
 #include "stream.h"
-#include "streams.h"
 
 struct retention {
     struct xld *d;
+    streams_each_fn *each;      /* the live streams */
     struct record rec;
     bool soon;
     uint64_t pass, next_run;
@@ -45,13 +45,14 @@ static int rel_of(char *buf, size_t len, const char *dir, const char *name)
     return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-struct retention *retention_new(struct xld *d)
+struct retention *retention_new(struct xld *d, streams_each_fn *each)
 {
     struct retention *r = calloc(1, sizeof(*r));
 
     if (!r)
         return NULL;
     r->d = d;
+    r->each = each;
     record_init(&r->rec, d);
     r->soon = true;     /* a pass at start */
     return r;
@@ -137,7 +138,7 @@ static uint64_t note_live(struct retention *r)
 {
     struct live_arg la = { .r = r, .bytes = 0 };
 
-    streams_each(r->d, note_one, &la);
+    r->each(r->d, note_one, &la);
     return la.bytes;
 }
 

@@ -13,10 +13,11 @@
 
 #include <stdint.h>
 
+#include "stream.h"
 #include "xenlogd.h"
 
 /* Loads the record (a missing one is empty). NULL only without memory. */
-struct retention *retention_new(struct xld *d);
+struct retention *retention_new(struct xld *d, streams_each_fn *each);
 /* Saves the record if it changed, and frees it. */
 void retention_free(struct retention *r);
 

@@ -48,7 +48,7 @@ static int landlock_enter(int run_dirfd, int log_dirfd, int conf_dirfd)
     if (abi < 1) {
         log_warn("Landlock unavailable (%s): running without a file system sandbox",
                  strerror(errno));
-        return -1;
+        return -EOPNOTSUPP;
     }
     attr.handled_access_fs = FS_V1;
     if (abi >= 2)
@@ -64,8 +64,9 @@ static int landlock_enter(int run_dirfd, int log_dirfd, int conf_dirfd)
         log_warn("cannot preload libgcc_s.so.1: %s", dlerror());
     ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
     if (ruleset < 0) {
-        log_err(errno, "landlock_create_ruleset");
-        return -1;
+        r = -errno;
+        log_err(-r, "landlock_create_ruleset");
+        return r;
     }
     r |= add_rule(ruleset, run_dirfd, NULL, dir | LANDLOCK_ACCESS_FS_MAKE_SOCK);
     r |= add_rule(ruleset, log_dirfd, NULL, dir | LANDLOCK_ACCESS_FS_MAKE_REG);
@@ -80,9 +81,10 @@ static int landlock_enter(int run_dirfd, int log_dirfd, int conf_dirfd)
 #endif
     if (r || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
         syscall(SYS_landlock_restrict_self, ruleset, 0) < 0) {
-        log_err(errno, "cannot enter the Landlock sandbox");
+        r = errno ? -errno : -EINVAL;
+        log_err(-r, "cannot enter the Landlock sandbox");
         close(ruleset);
-        return -1;
+        return r;
     }
     close(ruleset);
     log_debug("Landlock ABI %d: file system access confined to the run and log dirs", abi);
@@ -100,5 +102,5 @@ int sandbox_enter(int run_dirfd, int log_dirfd, int conf_dirfd)
         log_info("sandbox: landlock off, seccomp %s", sc == 0 ? "on" : "off");
     if (sc == 0 && seccomp_selftest_wanted())
         seccomp_selftest();
-    return abi > 0 && sc == 0 ? 0 : -1;
+    return abi < 0 ? abi : sc;
 }

@@ -10,7 +10,7 @@
 #define XENLOGD_SANDBOX_H
 
 /* O_PATH descriptors of the directories; conf_dirfd (the config file's,
- * read only, or -1) is for SIGHUP. 0 if both are in force, -1 if not (the
+ * read only, or -1) is for SIGHUP. 0 if both are in force, -errno if not (the
  * log says which is). */
 int sandbox_enter(int run_dirfd, int log_dirfd, int conf_dirfd);
 

@@ -222,22 +222,23 @@ int seccomp_enter(void)
     /* Its own system calls would be filtered too, and it has no seccomp. */
     if (under_valgrind()) {
         log_warn("seccomp: off under valgrind");
-        return -1;
+        return -EOPNOTSUPP;
     }
     if (!(ctx = build(&n)))
-        return -1;
+        return -ENOMEM;
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGSYS, &sa, NULL) < 0) {
-        log_err(errno, "seccomp: cannot prepare");
+        e = -errno;
+        log_err(-e, "seccomp: cannot prepare");
         seccomp_release(ctx);
-        return -1;
+        return e;
     }
     /* Sets no_new_privs, then the filter in every thread. */
     e = seccomp_load(ctx);
     seccomp_release(ctx);
     if (e < 0) {
         log_err(-e, "seccomp: cannot install the filter");
-        return -1;
+        return e;
     }
     log_debug("seccomp: %u rules (libseccomp %u.%u.%u)", n, seccomp_version()->major,
               seccomp_version()->minor, seccomp_version()->micro);

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 
 /* Sets no_new_privs and installs the filter in every thread. 0 if in force,
- * -1 if not (the reason is logged; the daemon goes on without it). */
+ * -errno if not (the reason is logged; the daemon goes on without it). */
 int seccomp_enter(void);
 
 /* XENLOGD_SECCOMP_SELFTEST=1 (tests only): after seccomp_enter(), make a

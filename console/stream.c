@@ -17,6 +17,7 @@
 #include "input.h"
 #include "log.h"
 #include "peek.h"
+#include "stamp.h"
 #include "stream.h"
 #include "util.h"
 
@@ -54,6 +55,7 @@ static int open_log(struct stream *s, bool adopt, const char **why)
     memset(lf, 0, sizeof(*lf));
     lf->fd = lf->dfd = -1;
     lf->base = s->p.file_base;
+    lf->path = s->spec.file;
     lf->uid = s->d->uid;
     lf->limit = s->p.limit;
     lf->copies = s->p.copies;
@@ -62,6 +64,32 @@ static int open_log(struct stream *s, bool adopt, const char **why)
     if ((r = open_dir(s, &dfd, &own, why)) < 0)
         return r;
     return logfile_open(lf, dfd, own, adopt, why);
+}
+
+/* The domain's name as a marker may show it: printable, short. */
+static void safe_name(char *out, size_t len, const char *name)
+{
+    size_t i;
+
+    for (i = 0; name && name[i] && i + 1 < len; i++)
+        out[i] = name[i] > 0x20 && name[i] < 0x7f ? name[i] : '?';
+    out[i] = '\0';
+}
+
+/* A new stream (not an adopted one): the line that tells this start from
+ * the previous one's in f.1 (docs/protocol.md, "Boot markers"). */
+static void boot_marker(struct stream *s)
+{
+    char stamp[STAMP_LEN + 1], name[65], text[LOGFILE_NOTE_MAX];
+    int r;
+
+    stamp_format(stamp, wall_ms());
+    safe_name(name, sizeof(name), s->spec.domain);
+    snprintf(text, sizeof(text), "%sxenlogd: start of domain %u (%s), stream %u (%s)", stamp,
+             s->domid, name[0] ? name : "-", s->id, s->p.file_base);
+    if ((r = logfile_note(&s->log, text)) < 0)
+        log_warn("stream %u/%u: cannot write the boot marker: %s", s->domid, s->id,
+                 strerror(-r));
 }
 
 /* Best effort: above /proc/sys/fs/pipe-max-size it needs CAP_SYS_RESOURCE,
@@ -102,13 +130,15 @@ int stream_open(struct stream *s, bool adopt, const char **why, const char **nod
         stream_close(s);
         return r;
     }
-    if (loop_add(d->loop, &s->lf, EPOLLIN) < 0) {
-        r = -errno;
+    if ((r = loop_add(d->loop, &s->lf, EPOLLIN)) < 0) {
         *why = strerror(-r);
         stream_close(s);
         return r;
     }
     size_fifo(s);
+    if (!adopt && s->p.boot_marker)
+        boot_marker(s);
+    s->stamped = s->p.timestamp > 0;
     s->bytes_in = 0;
     s->since_ms = wall_ms();
     return 0;
@@ -139,6 +169,32 @@ static ssize_t move(struct stream *s, size_t len)
     n = logfile_splice(&s->log, s->lf.fd, len);
     if (n > 0 && !sinks_empty(&s->sinks))
         sinks_feed(&s->sinks, pk->buf, (size_t)n);
+    return n;
+}
+
+static void feed_sinks(void *arg, const char *buf, size_t n)
+{
+    struct stream *s = arg;
+
+    sinks_feed(&s->sinks, buf, n);
+}
+
+/* A stamped stream: looked at, written with stamps, then taken (a daemon
+ * killed in between writes that part again on restart: nothing is lost). */
+static ssize_t step_stamped(struct stream *s, size_t avail, bool *empty)
+{
+    struct peek *pk = &s->d->peek;
+    char stamp[STAMP_LEN + 1];
+    ssize_t got = peek_fifo(pk, s->lf.fd, avail), n;
+    int r;
+
+    if (got <= 0)
+        return got;
+    *empty = (size_t)got < (avail < PEEK_SIZE ? avail : PEEK_SIZE);
+    stamp_format(stamp, wall_ms());
+    n = logfile_write_stamped(&s->log, pk->buf, (size_t)got, stamp, feed_sinks, s);
+    if (n > 0 && (r = peek_skip(pk, s->lf.fd, (size_t)n)) < 0)
+        return r;
     return n;
 }
 
@@ -182,7 +238,8 @@ static ssize_t take(struct stream *s, size_t avail, uint64_t now, bool *empty)
 
         if (!logfile_recover(&s->log, now))
             return discard(s, avail);
-        if ((n = step(s, avail, empty)) >= 0)
+        n = s->stamped ? step_stamped(s, avail, empty) : step(s, avail, empty);
+        if (n >= 0)
             return n;
         if (n == -EINTR || n == -EAGAIN)
             return 0;
@@ -224,6 +281,36 @@ static uint64_t pump(struct stream *s, uint64_t budget)
 void stream_pump(struct stream *s)
 {
     pump(s, BUDGET);
+    if (s->log.state != LOGFILE_WRITABLE)
+        stream_tick_on(s);
+}
+
+void stream_tick_on(struct stream *s)
+{
+    struct xld *d = s->d;
+
+    if (s->on_tick)
+        return;
+    s->on_tick = true;
+    s->tick_prev = NULL;
+    s->tick_next = d->ticking;
+    if (d->ticking)
+        d->ticking->tick_prev = s;
+    d->ticking = s;
+}
+
+void stream_tick_off(struct stream *s)
+{
+    if (!s->on_tick)
+        return;
+    if (s->tick_prev)
+        s->tick_prev->tick_next = s->tick_next;
+    else
+        s->d->ticking = s->tick_next;
+    if (s->tick_next)
+        s->tick_next->tick_prev = s->tick_prev;
+    s->on_tick = false;
+    s->tick_next = s->tick_prev = NULL;
 }
 
 static void on_fifo(struct loop_fd *lf, uint32_t events)

@@ -37,6 +37,7 @@ struct stream {
     dev_t fifo_dev;
     ino_t fifo_ino;
     unsigned fifo_cap;        /* what the FIFO holds at most */
+    bool stamped;             /* lines get a timestamp (stamp.h) */
     uint64_t first_seen;      /* PENDING: start of the set-up timeout */
     uint64_t bytes_in;        /* read from the FIFO */
     uint64_t since_ms;        /* when the stream became active (CLOCK_REALTIME) */
@@ -44,7 +45,13 @@ struct stream {
     struct sinks sinks;
     struct input *in;         /* the input FIFO of a console stream, or NULL */
     struct stream *next;      /* hash chain in struct xld */
+    struct stream *tick_next, *tick_prev;  /* in d->ticking, if on_tick */
+    bool on_tick;
 };
+
+/* Visits streams (streams.h: streams_each). */
+typedef void streams_fn(void *arg, struct stream *s, unsigned domid, unsigned id);
+typedef void streams_each_fn(struct xld *d, streams_fn *fn, void *arg);
 
 /* What the control socket shows of a stream. */
 struct stream_figures {
@@ -68,6 +75,12 @@ void stream_drain_close(struct stream *s);
 void stream_close(struct stream *s);
 /* Reopens the file by name (SIGHUP). As logfile_reopen(). */
 int stream_reopen(struct stream *s, const char *why);
+
+/* The tick looks only at streams that need it: PENDING ones (the set-up
+ * timeout) and ones whose file cannot be written (retries). An idle
+ * stream costs nothing. */
+void stream_tick_on(struct stream *s);
+void stream_tick_off(struct stream *s);
 
 bool stream_ready(const struct stream *s);
 void stream_figures(const struct stream *s, struct stream_figures *f);

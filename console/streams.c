@@ -5,10 +5,13 @@
 
 #include "config.h"
 #include "log.h"
+#include "names.h"
 #include "retention.h"
 #include "store.h"
 #include "stream.h"
 #include "streams.h"
+
+static void release_names(struct xld *d, const struct stream *s);
 
 static unsigned bucket(unsigned domid, unsigned id)
 {
@@ -38,6 +41,7 @@ static struct stream *add(struct xld *d, unsigned domid, unsigned id)
     s->state = STREAM_PENDING;
     s->lf.fd = s->log.fd = s->log.dfd = -1;
     s->first_seen = now_ms();
+    stream_tick_on(s);
     s->next = d->buckets[b];
     d->buckets[b] = s;
     d->nstreams++;
@@ -52,8 +56,10 @@ static void forget(struct xld *d, struct stream *s)
         pp = &(*pp)->next;
     *pp = s->next;
     d->nstreams--;
+    stream_tick_off(s);
     if (s->state == STREAM_ACTIVE) {
         stream_drain_close(s);
+        release_names(d, s);
         retention_note_stream(d->retention, s);
         retention_soon(d->retention);
         log_info("stream %u/%u: finished (%llu bytes, %llu rotations)", s->domid, s->id,
@@ -73,43 +79,63 @@ static bool spec_eq(const struct spec *a, const struct spec *b)
 {
     return str_eq(a->pipe, b->pipe) && str_eq(a->file, b->file) &&
            str_eq(a->limit, b->limit) && str_eq(a->copies, b->copies) &&
-           str_eq(a->input, b->input);
+           str_eq(a->input, b->input) && str_eq(a->timestamp, b->timestamp) &&
+           str_eq(a->compress, b->compress);
 }
 
 static void fail(struct stream *s, const char *reason)
 {
     s->state = STREAM_ERROR;
+    stream_tick_off(s);
     log_warn("stream %u/%u: %s", s->domid, s->id, reason);
     store_set_state(s->d->store, s->domid, s->id, "error", reason);
 }
 
-/* Another live stream on the same pipe, input or file? */
-static const char *conflict(struct xld *d, const struct stream *s, char *buf, size_t len)
+/* The names a live stream holds: its FIFOs share one namespace (one's
+ * pipe may not be another's input), its file another. */
+static int name_keys(const struct stream *s, char keys[3][2 * PATH_MAX + 4])
 {
-    unsigned b;
-    const struct stream *o;
+    int n = 0;
 
-    for (b = 0; b < STREAM_BUCKETS; b++)
-        for (o = d->buckets[b]; o; o = o->next) {
-            if (o == s || o->state != STREAM_ACTIVE)
-                continue;
-            if (strcmp(o->p.pipe_rel, s->p.pipe_rel) == 0 ||
-                strcmp(o->p.input_rel, s->p.pipe_rel) == 0) {
-                snprintf(buf, len, "pipe: in use by stream %u/%u", o->domid, o->id);
-                return buf;
-            }
-            if (s->p.input_rel[0] && (strcmp(o->p.pipe_rel, s->p.input_rel) == 0 ||
-                                      strcmp(o->p.input_rel, s->p.input_rel) == 0)) {
-                snprintf(buf, len, "input: in use by stream %u/%u", o->domid, o->id);
-                return buf;
-            }
-            if (strcmp(o->p.file_dir, s->p.file_dir) == 0 &&
-                strcmp(o->p.file_base, s->p.file_base) == 0) {
-                snprintf(buf, len, "file: in use by stream %u/%u", o->domid, o->id);
-                return buf;
-            }
-        }
-    return NULL;
+    snprintf(keys[n++], sizeof(keys[0]), "p:%s", s->p.pipe_rel);
+    if (s->p.input_rel[0])
+        snprintf(keys[n++], sizeof(keys[0]), "p:%s", s->p.input_rel);
+    snprintf(keys[n++], sizeof(keys[0]), "f:%s/%s", s->p.file_dir, s->p.file_base);
+    return n;
+}
+
+static void release_names(struct xld *d, const struct stream *s)
+{
+    static char keys[3][2 * PATH_MAX + 4];
+    int i, n = name_keys(s, keys);
+
+    for (i = 0; i < n; i++)
+        names_del(&d->names, keys[i], s);
+}
+
+/* Another live stream on the same pipe, input or file? NULL once s holds
+ * its names, else the reason (in buf). */
+static const char *claim_names(struct xld *d, struct stream *s, char *buf, size_t len)
+{
+    static char keys[3][2 * PATH_MAX + 4];
+    int i, k, n = name_keys(s, keys), r = 0;
+    const struct stream *o;
+    void *other = NULL;
+
+    for (i = 0; i < n && (r = names_add(&d->names, keys[i], s, &other)) == 0; i++)
+        ;
+    if (r == 0)
+        return NULL;
+    for (k = 0; k < i; k++)
+        names_del(&d->names, keys[k], s);
+    if (r != -EEXIST) {
+        snprintf(buf, len, "%s", strerror(-r));
+        return buf;
+    }
+    o = other;
+    snprintf(buf, len, "%s: in use by stream %u/%u",
+             keys[i][0] == 'f' ? "file" : i == 0 ? "pipe" : "input", o->domid, o->id);
+    return buf;
 }
 
 /* The host's policy: defaults for absent nodes, caps (config.h). */
@@ -138,16 +164,18 @@ static void start(struct stream *s, bool adopt)
         return;
     }
     apply_policy(s, note, sizeof(note));
-    if ((why = conflict(d, s, err, sizeof(err)))) {
+    if ((why = claim_names(d, s, err, sizeof(err)))) {
         fail(s, why);
         return;
     }
     if (stream_open(s, adopt, &why, &node) < 0) {
+        release_names(d, s);
         snprintf(err, sizeof(err), "%s: %s", node, why);
         fail(s, err);
         return;
     }
     s->state = STREAM_ACTIVE;
+    stream_tick_off(s);
     /* Written by the store thread; a stream removed meanwhile comes back
      * as streams_spec_read(r = 0) and is finished. */
     retention_note_stream(d->retention, s);
@@ -201,6 +229,7 @@ void streams_spec_read(struct xld *d, unsigned domid, unsigned id, int r, struct
     if (s->state == STREAM_ERROR) {
         s->state = STREAM_PENDING;
         s->first_seen = now_ms();
+        stream_tick_on(s);
     }
     if (sp.pipe && sp.file)
         start(s, state && strcmp(state, "ready") == 0);
@@ -222,22 +251,23 @@ void streams_check_gone(struct xld *d, bool all, unsigned domid)
 
 void streams_tick(struct xld *d, uint64_t now)
 {
-    unsigned b;
-    struct stream *s;
+    struct stream *s, *next;
 
-    for (b = 0; b < STREAM_BUCKETS; b++)
-        for (s = d->buckets[b]; s; s = s->next) {
-            if (s->state == STREAM_ACTIVE)
-                logfile_retry(&s->log, now);
-            else if (s->state == STREAM_PENDING &&
-                     now - s->first_seen >= d->setup_timeout_ms) {
-                char err[64];
-                const char *node = !s->spec.pipe ? "pipe" : "file";
+    for (s = d->ticking; s; s = next) {
+        next = s->tick_next;
+        if (s->state == STREAM_ACTIVE) {
+            logfile_retry(&s->log, now);
+            if (s->log.state == LOGFILE_WRITABLE)
+                stream_tick_off(s);
+        } else if (s->state != STREAM_PENDING) {
+            stream_tick_off(s);
+        } else if (now - s->first_seen >= d->setup_timeout_ms) {
+            char err[64];
 
-                snprintf(err, sizeof(err), "%s: missing", node);
-                fail(s, err);
-            }
+            snprintf(err, sizeof(err), "%s: missing", !s->spec.pipe ? "pipe" : "file");
+            fail(s, err);
         }
+    }
 }
 
 void streams_each(struct xld *d, streams_fn *fn, void *arg)
@@ -270,6 +300,8 @@ void streams_close_all(struct xld *d)
     for (b = 0; b < STREAM_BUCKETS; b++) {
         for (s = d->buckets[b]; s; s = next) {
             next = s->next;
+            if (s->state == STREAM_ACTIVE)
+                release_names(d, s);
             stream_close(s);
             spec_free(&s->spec);
             free(s);

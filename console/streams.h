@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "stream.h"
 #include "validate.h"
 #include "xenlogd.h"
 
@@ -25,7 +26,6 @@ void streams_spec_read(struct xld *d, unsigned domid, unsigned id, int r, struct
 void streams_check_gone(struct xld *d, bool all, unsigned domid);
 /* Set-up timeouts and retries of files that could not be written. */
 void streams_tick(struct xld *d, uint64_t now);
-typedef void streams_fn(void *arg, struct stream *s, unsigned domid, unsigned id);
 /* fn for every stream (fn must not remove one). */
 void streams_each(struct xld *d, streams_fn *fn, void *arg);
 /* SIGHUP: every live stream's file is reopened by name. */

@@ -72,6 +72,21 @@ static bool fail(char *err, size_t errlen, const char *node, const char *why)
     return false;
 }
 
+/* The optional on/off nodes: absent is -1 (the policy decides). */
+static bool switches(const struct spec *sp, struct params *out, char *err, size_t errlen)
+{
+    out->timestamp = out->compress = -1;
+    if (sp->timestamp && strcmp(sp->timestamp, "1") && strcmp(sp->timestamp, "0"))
+        return fail(err, errlen, "timestamp", "not 0 or 1");
+    if (sp->timestamp)
+        out->timestamp = sp->timestamp[0] == '1';
+    if (sp->compress && strcmp(sp->compress, "zstd") && strcmp(sp->compress, "none"))
+        return fail(err, errlen, "compress", "not zstd or none");
+    if (sp->compress)
+        out->compress = sp->compress[0] == 'z';
+    return true;
+}
+
 bool spec_validate(const struct spec *sp, const char *run_dir, const char *log_dir,
                    struct params *out, char *err, size_t errlen)
 {
@@ -121,5 +136,5 @@ bool spec_validate(const struct spec *sp, const char *run_dir, const char *log_d
         return fail(err, errlen, "copies", why);
     if (sp->copies)
         out->copies = (unsigned)v;
-    return true;
+    return switches(sp, out, err, errlen);
 }

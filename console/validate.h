@@ -27,6 +27,9 @@ struct spec {
     char *limit;
     char *copies;
     char *input;
+    char *timestamp;          /* "1" or "0" */
+    char *compress;           /* "zstd" or "none" */
+    char *domain;             /* not a node: the domain's name, for markers */
 };
 
 /* What a valid spec means, relative to the run and log dirs. */
@@ -38,6 +41,9 @@ struct params {
     uint64_t limit;           /* 0 if the node is absent */
     unsigned copies;
     bool copies_set;          /* false if the node is absent */
+    int timestamp;            /* 1 on, 0 off, -1 the node is absent */
+    int compress;             /* 1 zstd, 0 none, -1 the node is absent */
+    bool boot_marker;         /* the host's policy: a line when a new stream starts */
 };
 
 /* Decimal digits only, no sign, no leading zero; NULL or a reason. */

@@ -1,5 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The daemon's context: one per process, passed to everything that needs it. */
+/*
+ * The daemon's context: one per process, passed to everything that needs it.
+ *
+ * One error convention in the daemon: a function that can fail returns 0
+ * (or a count, an fd, an index) on success and a negative errno on failure.
+ * A reason string comes with it only where the reason goes to xenstore
+ * (the stream's `error` node: validate.c, beneath.c, stream_open()).
+ * Preconditions are assert()s. Each object has one destructor (x_close()
+ * or x_free(), safe on a NULL or never-opened object).
+ */
 #ifndef XENLOGD_XENLOGD_H
 #define XENLOGD_XENLOGD_H
 
@@ -8,6 +17,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "names.h"
 #include "peek.h"
 
 #define STREAM_BUCKETS 4096
@@ -43,6 +53,8 @@ struct xld {
     unsigned fifo_size;         /* F_SETPIPE_SZ of every stream's FIFO */
     struct peek peek;           /* the main thread's look at FIFOs (stream.c) */
     struct stream *buckets[STREAM_BUCKETS];
+    struct names names;         /* held by live streams (streams.c) */
+    struct stream *ticking;     /* streams the tick must look at (stream.h) */
     unsigned nstreams;
     const char *config_path;
     bool config_missing;        /* at start: no file, the built-in policy */
