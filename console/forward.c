@@ -248,6 +248,13 @@ static void end(struct sink *k)
 
     if (s->plen)
         send_line(s, s->part, s->plen, now_ms(), realtime_us());
+    log_info("stream %u/%u: forwarded %llu lines (%llu bytes); %llu over the rate, %llu cut; "
+             "journal %llu sent, %llu unsent; collector %llu queued, %llu unsent",
+             s->m.domid, s->m.id, (unsigned long long)s->c.lines,
+             (unsigned long long)s->c.bytes, (unsigned long long)s->c.rate_dropped,
+             (unsigned long long)s->c.cut, (unsigned long long)s->c.journal_sent,
+             (unsigned long long)s->c.journal_unsent, (unsigned long long)s->c.syslog_queued,
+             (unsigned long long)s->c.syslog_unsent);
     if (s->link)
         s->link->refs--;
     s->f->nsinks--;
