@@ -439,7 +439,7 @@ static int read_spec(struct store *st, unsigned domid, unsigned id, struct spec 
                      char **state)
 {
     char dir[64];
-    int err = 0;
+    int err = 0, derr = 0;
     unsigned n;
     char **ls;
 
@@ -458,6 +458,8 @@ static int read_spec(struct store *st, unsigned domid, unsigned id, struct spec 
     sp->copies = read_node(st, dir, "copies", &err);
     sp->input = read_node(st, dir, "input", &err);      /* optional */
     *state = read_node(st, dir, "state", &err);
+    snprintf(dir, sizeof(dir), "/local/domain/%u", domid);
+    sp->domain = read_node(st, dir, "name", &derr);     /* optional, for forwarding */
     if (err) {
         spec_free(sp);
         free(*state);
@@ -667,5 +669,6 @@ void spec_free(struct spec *sp)
     free(sp->limit);
     free(sp->copies);
     free(sp->input);
+    free(sp->domain);
     memset(sp, 0, sizeof(*sp));
 }

@@ -27,6 +27,7 @@ struct spec {
     char *limit;
     char *copies;
     char *input;
+    char *domain;   /* /local/domain/DOMID/name, for forwarding; NULL if none */
 };
 
 /* What a valid spec means, relative to the run and log dirs. */
