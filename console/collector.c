@@ -156,7 +156,10 @@ static bool link_gone(struct collector *c)
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return false;
     c->fig->disconnects++;
-    down(c, n == 0 ? ECONNRESET : errno, "the link went");
+    if (n == 0)
+        down(c, -1, "the collector closed the link");
+    else
+        down(c, errno, "the link went");
     return true;
 }
 
