@@ -72,12 +72,24 @@ for g in got:
 print("4 messages: msg, hostname, app-name, msgid, timestamp, sd (domid, domain, stream, id) as sent")
 PY
 
+say "a line of 20000 bytes goes in pieces of 8 KiB"
+head -c 20000 /dev/zero | tr '\0' x >&3
+echo >&3
+retry 20 at_least 7 rs_count || fail "rsyslog got $(rs_count) messages, want 7"
+python3 - "$T/rs/out.json" <<'PY' || fail "pieces"
+import json, sys
+got = [json.loads(l)['msg'] for l in open(sys.argv[1], encoding='utf-8')][4:]
+assert [len(m) for m in got] == [8192, 8192, 3616] and set(''.join(got)) == {'x'}, \
+    [len(m) for m in got]
+print("pieces of", [len(m) for m in got], "bytes")
+PY
+
 say "the collector stops: the file goes on, the lines are counted unsent"
 rs_stop
 retry 10 logged "collector 127.0.0.1:$RS_PORT: the collector closed the link" || fail "the loss was not seen"
 before=$(rs_count)
 for i in $(seq 1 50); do echo "while down $i"; done >&3
-retry 10 at_least 55 lines "$LOG/qemu-dm-web.log" || fail "file: $(lines "$LOG/qemu-dm-web.log") lines"
+retry 10 at_least 56 lines "$LOG/qemu-dm-web.log" || fail "file: $(lines "$LOG/qemu-dm-web.log") lines"
 grep -q "^while down 50$" "$LOG/qemu-dm-web.log" || fail "the file lacks the last line"
 
 say "the collector is back: forwarding resumes by itself"
@@ -105,7 +117,8 @@ fig() {
         "$T/xenlogd.log"
 }
 [ "$(fig 1 '\5')" = 50 ] || fail "5/1 unsent $(fig 1 '\5'), want 50"
-[ "$(fig 1 '\4')" = 7 ] || fail "5/1 queued $(fig 1 '\4'), want 7"
+[ "$(fig 1 '\4')" = 10 ] || fail "5/1 queued $(fig 1 '\4'), want 10"
+[ "$(fig 1 '\3')" = 2 ] || fail "5/1 cut $(fig 1 '\3'), want 2"
 taken=$(fig 2 '\1') over=$(fig 2 '\2')
 [ $((taken + over)) = 1000 ] && [ "$over" -gt 0 ] && [ "$taken" -ge 100 ] ||
     fail "5/2: $taken taken + $over over the rate"

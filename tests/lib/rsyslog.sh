@@ -27,7 +27,7 @@ rs_start() {
     command -v rsyslogd >/dev/null || skip "no rsyslogd (Debian's rsyslog package)"
     mkdir -p "$RS_DIR/work"
     cat >"$RS_DIR/rsyslog.conf" <<CONF
-global(workDirectory="$RS_DIR/work")
+global(workDirectory="$RS_DIR/work" maxMessageSize="64k")
 module(load="imtcp")
 module(load="mmpstrucdata")
 input(type="imtcp" port="$RS_PORT" address="127.0.0.1" ruleset="fwd")
