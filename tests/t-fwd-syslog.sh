@@ -41,6 +41,10 @@ forward_syslog = 127.0.0.1:$RS_PORT
 [qdisk]
 forward_syslog = 127.0.0.1:$RS_PORT
 forward_rate_lines = 100
+[other]
+forward_syslog = 127.0.0.1:$RS_PORT
+forward_rate_lines = 1000000
+forward_rate_bytes = 1G
 EOF
 xld_start
 
@@ -126,6 +130,26 @@ got_qdisk() { grep -c '"msgid":"qdisk".*"msg":"burst ' "$T/rs/out.json"; }
 retry 10 sh -c "[ \$(grep -c '\"msgid\":\"qdisk\".*\"msg\":\"burst ' '$T/rs/out.json') = $taken ]" ||
     fail "rsyslog got $(got_qdisk) of qdisk-5.log, want $taken"
 echo "burst of 1000: $taken forwarded, $over over the rate; the file has $(lines "$LOG/qdisk-5.log")"
+
+say "a stalled collector (SIGSTOP): 20 MB at full speed, the file complete, the rest unsent"
+stream 5 3 "$LOG/stall.log" 67108864 1
+wait_state 5 3 ready
+kill -STOP "$RS_PID"
+start=$(date +%s%N)
+yes "$(printf '%0100d' 0)" | head -n 200000 >"$RUN/s.5.3.fifo"
+retry 30 sh -c "[ \$(stat -c %s '$LOG/stall.log') = 20200000 ]" ||
+    fail "stall.log: $(stat -c %s "$LOG/stall.log") bytes, want 20200000"
+echo "20200000 bytes into the file in $(( ($(date +%s%N) - start) / 1000000 )) ms with the collector stopped"
+kill -CONT "$RS_PID"
+xenstore-rm /libxl/5/logging/3
+retry 10 logged "stream 5/3: forwarded" || fail "no figures for 5/3"
+grep "stream 5/3: forwarded" "$T/xenlogd.log"
+queued=$(fig 3 '\4') unsent=$(fig 3 '\5')
+[ "$unsent" -gt 0 ] && [ $((queued + unsent)) = 200000 ] || fail "5/3: $queued queued + $unsent unsent"
+got_stall() { grep -c '"msgid":"other"' "$T/rs/out.json"; }
+retry 20 sh -c "[ \$(grep -c '\"msgid\":\"other\"' '$T/rs/out.json') = $queued ]" ||
+    fail "rsyslog got $(got_stall) of stall.log after SIGCONT, want $queued"
+echo "stalled collector: $queued queued (all received after SIGCONT), $unsent unsent"
 
 say "SIGHUP: a host name unseen at start is refused (the sandbox allows no lookup)"
 printf '[other]\nforward_syslog = localhost:%s\n' "$RS_PORT" >"$CONF"
