@@ -17,7 +17,10 @@ lines() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 at_least() { [ "$("${@:2}")" -ge "$1" ]; }
 
 rs_start "$T/rs"
-echo "rsyslogd $(rsyslogd -v | head -n 1 | cut -d, -f1) on 127.0.0.1:$RS_PORT"
+echo "rsyslogd $(rsyslogd -v | head -n 1 | cut -d, -f1) on 127.0.0.1:$RS_PORT${RS_V6:+ and [::1]:$RS_PORT}"
+# The stalled collector's stream goes over IPv6 where there is an IPv6 loopback.
+STALL_TO=127.0.0.1:$RS_PORT
+[ -z "$RS_V6" ] || STALL_TO=[::1]:$RS_PORT
 
 say "config: forward settings refused with file:line"
 for bad in "forward_syslog = 127.0.0.1" "forward_syslog = ::1:514" "forward_syslog = [::1]:0" \
@@ -42,7 +45,7 @@ forward_syslog = 127.0.0.1:$RS_PORT
 forward_syslog = 127.0.0.1:$RS_PORT
 forward_rate_lines = 100
 [other]
-forward_syslog = 127.0.0.1:$RS_PORT
+forward_syslog = $STALL_TO
 forward_rate_lines = 1000000
 forward_rate_bytes = 1G
 EOF
@@ -131,9 +134,11 @@ retry 10 sh -c "[ \$(grep -c '\"msgid\":\"qdisk\".*\"msg\":\"burst ' '$T/rs/out.
     fail "rsyslog got $(got_qdisk) of qdisk-5.log, want $taken"
 echo "burst of 1000: $taken forwarded, $over over the rate; the file has $(lines "$LOG/qdisk-5.log")"
 
-say "a stalled collector (SIGSTOP): 20 MB at full speed, the file complete, the rest unsent"
+say "a stalled collector (SIGSTOP, at $STALL_TO): 20 MB at full speed, the file complete, the rest unsent"
 stream 5 3 "$LOG/stall.log" 67108864 1
 wait_state 5 3 ready
+retry 10 logged "connected to collector $(printf %s "$STALL_TO" | sed 's/[][]/\\&/g')" ||
+    fail "no connection to $STALL_TO"
 kill -STOP "$RS_PID"
 start=$(date +%s%N)
 yes "$(printf '%0100d' 0)" | head -n 200000 >"$RUN/s.5.3.fifo"

@@ -9,11 +9,14 @@
 #       its structured data by mmpstrucdata) and written as one JSON object
 #       a line to DIR/out.json: hostname, app, msgid, timestamp, msg, sd
 #       (the parsed structured data). Skips the test (77) without rsyslogd.
+#       With an IPv6 loopback, also on [::1]:PORT (RS_V6=1).
 #   rs_stop         SIGTERM, and waits for it.
 #   rs_count        lines in DIR/out.json so far.
 RS_PID=
 RS_DIR=
 RS_PORT=
+RS_V6=
+python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null && RS_V6=1
 
 rs_free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -31,6 +34,7 @@ global(workDirectory="$RS_DIR/work" maxMessageSize="64k")
 module(load="imtcp")
 module(load="mmpstrucdata")
 input(type="imtcp" port="$RS_PORT" address="127.0.0.1" ruleset="fwd")
+${RS_V6:+input(type=\"imtcp\" port=\"$RS_PORT\" address=\"::1\" ruleset=\"fwd\")}
 template(name="json" type="list" option.jsonf="on") {
     property(outname="hostname" name="hostname" format="jsonf")
     property(outname="app" name="app-name" format="jsonf")
