@@ -208,6 +208,10 @@ void collector_free(struct collector *c)
 {
     if (!c)
         return;
+    /* At exit: what the socket takes at once, without waiting. */
+    if (c->state == COL_UP && c->len > 0 &&
+        send(c->lf.fd, c->buf + c->head, c->len, MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+        log_debug("forward: collector %s: last messages written at exit", c->name);
     if (c->lf.fd >= 0) {
         loop_del(c->loop, &c->lf);
         close(c->lf.fd);

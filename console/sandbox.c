@@ -51,6 +51,9 @@ static int landlock_enter(int run_dirfd, int log_dirfd, int conf_dirfd)
                  strerror(errno));
         return -1;
     }
+    /* File system rights only: no LANDLOCK_ACCESS_NET_* and no scope, so
+     * that forwarding (forward.c) can still connect to a TCP collector and
+     * send to the journal's socket, /run/systemd/journal/socket. */
     attr.handled_access_fs = FS_V1;
     if (abi >= 2)
         attr.handled_access_fs |= LANDLOCK_ACCESS_FS_REFER;
