@@ -292,16 +292,26 @@ static const char *parse_target(const char *val, struct fwd_target *t)
     return target_address(t, bracketed);
 }
 
-/* RFC 5424 HOSTNAME: 1 to 255 printable US-ASCII characters, no space. */
+bool syslog_printable(const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        if (s[i] < 33 || s[i] > 126)
+            return false;
+    return len > 0;
+}
+
+/* RFC 5424 HOSTNAME: 1 to 255 printable US-ASCII characters, no space
+ * ("": the host's name). */
 static const char *parse_hostname(const char *val, char *out)
 {
-    size_t i, len = strlen(val);
+    size_t len = strlen(val);
 
     if (len > SYSLOG_HOSTNAME_MAX)
         return "longer than 255 characters";
-    for (i = 0; i < len; i++)
-        if (val[i] < 33 || val[i] > 126)
-            return "printable ASCII characters only, no blank";
+    if (len && !syslog_printable(val, len))
+        return "printable ASCII characters only, no blank";
     memcpy(out, val, len + 1);
     return NULL;
 }

@@ -70,6 +70,10 @@ static inline bool kind_forwards(const struct kind_policy *kp)
     return kp->forward_journal || kp->forward_syslog.addrlen != 0;
 }
 
+/* 1 to len printable US-ASCII characters, no blank (RFC 5424 HOSTNAME,
+ * APP-NAME)? */
+bool syslog_printable(const char *s, size_t len);
+
 /*
  * From now on a forward_syslog host name is not looked up (the sandbox
  * allows no lookup): a later load takes the address a name had when the

@@ -66,17 +66,6 @@ static uint64_t realtime_us(void)
     return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-/* RFC 5424 HOSTNAME and APP-NAME: printable US-ASCII, no blank. */
-static bool printable(const char *s, size_t len)
-{
-    size_t i;
-
-    for (i = 0; i < len; i++)
-        if (s[i] < 33 || s[i] > 126)
-            return false;
-    return len > 0;
-}
-
 struct forward *forward_new(struct loop *loop)
 {
     struct forward *f = calloc(1, sizeof(*f));
@@ -86,7 +75,7 @@ struct forward *forward_new(struct loop *loop)
     f->loop = loop;
     f->journal_fd = -1;
     if (gethostname(f->hostname, sizeof(f->hostname) - 1) < 0 ||
-        !printable(f->hostname, strlen(f->hostname)))
+        !syslog_printable(f->hostname, strlen(f->hostname)))
         f->hostname[0] = '\0';      /* sent as "-" */
     return f;
 }
@@ -144,6 +133,18 @@ void forward_figures(const struct forward *f, struct fwd_figures *out)
 const struct fwd_counters *forward_counters(const struct fwd_sink *s)
 {
     return &s->c;
+}
+
+static const struct sink_ops fwd_ops;
+
+const struct fwd_counters *forward_counters_of(const struct sinks *l)
+{
+    const struct sink *k;
+
+    for (k = l->head; k; k = k->next)
+        if (k->ops == &fwd_ops)
+            return &((const struct fwd_sink *)k)->c;
+    return NULL;
 }
 
 static int journal_line(struct forward *f, const struct fwd_line *l)
@@ -293,7 +294,7 @@ static void set_ident(struct fwd_sink *s)
 
     if (len > 4 && strcmp(s->file + len - 4, ".log") == 0)
         len -= 4;
-    if (len > IDENT_MAX || !printable(s->file, len))
+    if (len > IDENT_MAX || !syslog_printable(s->file, len))
         snprintf(s->ident, sizeof(s->ident), "xenlogd");
     else
         snprintf(s->ident, sizeof(s->ident), "%.*s", (int)len, s->file);

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "config.h"
 #include "sink.h"
@@ -42,6 +43,19 @@ struct fwd_line {
     const char *msg;
     size_t len;                     /* no newline in msg[0..len) */
 };
+
+/* Where journal.c and rfc5424.c write: what does not fit is only measured. */
+struct fwd_out {
+    char *p;
+    size_t len, size;
+};
+
+static inline void fwd_put(struct fwd_out *o, const void *s, size_t n)
+{
+    if (o->p && o->len + n <= o->size)
+        memcpy(o->p + o->len, s, n);
+    o->len += n;
+}
 
 /* A stream's figures (counted in lines). */
 struct fwd_counters {
@@ -77,6 +91,8 @@ void forward_tick(struct forward *f, uint64_t now);
 struct fwd_sink *forward_attach(struct forward *f, struct sinks *l, const struct policy *p,
                                 const struct fwd_meta *m);
 const struct fwd_counters *forward_counters(const struct fwd_sink *s);
+/* The figures of the forwarder among a stream's sinks; NULL if it has none. */
+const struct fwd_counters *forward_counters_of(const struct sinks *l);
 void forward_figures(const struct forward *f, struct fwd_figures *out);
 
 #endif

@@ -8,24 +8,12 @@
 
 #include "journal.h"
 
-struct out {
-    char *p;
-    size_t len, size;
-};
-
-static void put(struct out *o, const void *s, size_t n)
-{
-    if (o->len + n <= o->size)
-        memcpy(o->p + o->len, s, n);
-    o->len += n;
-}
-
 /* KEY=VALUE\n, or the binary-safe form if the value holds a newline. */
-static void field(struct out *o, const char *key, const char *v, size_t n)
+static void field(struct fwd_out *o, const char *key, const char *v, size_t n)
 {
-    put(o, key, strlen(key));
+    fwd_put(o, key, strlen(key));
     if (!memchr(v, '\n', n)) {
-        put(o, "=", 1);
+        fwd_put(o, "=", 1);
     } else {
         unsigned char le[8];
         uint64_t len = n;
@@ -33,19 +21,19 @@ static void field(struct out *o, const char *key, const char *v, size_t n)
 
         for (i = 0; i < 8; i++)
             le[i] = (unsigned char)(len >> (8 * i));
-        put(o, "\n", 1);
-        put(o, le, sizeof(le));
+        fwd_put(o, "\n", 1);
+        fwd_put(o, le, sizeof(le));
     }
-    put(o, v, n);
-    put(o, "\n", 1);
+    fwd_put(o, v, n);
+    fwd_put(o, "\n", 1);
 }
 
-static void field_s(struct out *o, const char *key, const char *v)
+static void field_s(struct fwd_out *o, const char *key, const char *v)
 {
     field(o, key, v, strlen(v));
 }
 
-static void field_u(struct out *o, const char *key, unsigned v)
+static void field_u(struct fwd_out *o, const char *key, unsigned v)
 {
     char num[16];
 
@@ -56,7 +44,7 @@ static void field_u(struct out *o, const char *key, unsigned v)
 size_t journal_datagram(char *buf, size_t size, const struct fwd_line *l)
 {
     const struct fwd_meta *m = l->m;
-    struct out o = { buf, 0, size };
+    struct fwd_out o = { buf, 0, size };
 
     assert(m && l->ident && m->file);
     field(&o, "MESSAGE", l->msg, l->len);
