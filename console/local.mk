@@ -16,6 +16,10 @@ console_xenlogd_SOURCES = \
 	console/peek.c console/peek.h \
 	console/stream.c console/stream.h \
 	console/sink.c console/sink.h \
+	console/forward.c console/forward.h \
+	console/collector.c console/collector.h \
+	console/journal.c console/journal.h \
+	console/rfc5424.c console/rfc5424.h \
 	console/input.c console/input.h \
 	console/rotate.c console/rotate.h \
 	console/beneath.c console/beneath.h \

@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "control.h"
+#include "forward.h"
 #include "ctlproto.h"
 #include "log.h"
 #include "loop.h"
@@ -110,6 +111,7 @@ static void on_tick(void *data, uint64_t now)
     store_tick(d->store, now);
     streams_tick(d, now);
     retention_tick(d->retention, now);
+    forward_tick(d->forward, now);
     control_tick(d->control, now);
 }
 
@@ -374,6 +376,9 @@ static int setup(struct xld *d, const struct opts *o)
     d->control = control_open(d);
     d->store = store_new(d, control_path(d->control));
     d->retention = retention_new(d, streams_each);
+    d->forward = forward_new(d->loop);      /* reads the host's name: before the sandbox */
+    if (!d->forward)
+        return -ENOMEM;
     if (!d->store || !d->retention)
         return -ENOMEM;
     /* Before store_connect(): Landlock binds only the calling thread and
@@ -399,6 +404,7 @@ static void teardown(struct xld *d)
     retention_note_live(d->retention);
     retention_free(d->retention);
     streams_close_all(d);
+    forward_free(d->forward);
     if (d->store) {
         store_unadvertise(d->store);
         store_free(d->store);

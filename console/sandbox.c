@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "log.h"
 #include "sandbox.h"
 #include "seccomp.h"
@@ -50,6 +51,9 @@ static int landlock_enter(int run_dirfd, int log_dirfd, int conf_dirfd)
                  strerror(errno));
         return -EOPNOTSUPP;
     }
+    /* File system rights only: no LANDLOCK_ACCESS_NET_* and no scope, so
+     * that forwarding (forward.c) can still connect to a TCP collector and
+     * send to the journal's socket, /run/systemd/journal/socket. */
     attr.handled_access_fs = FS_V1;
     if (abi >= 2)
         attr.handled_access_fs |= LANDLOCK_ACCESS_FS_REFER;
@@ -93,8 +97,13 @@ static int landlock_enter(int run_dirfd, int log_dirfd, int conf_dirfd)
 
 int sandbox_enter(int run_dirfd, int log_dirfd, int conf_dirfd)
 {
-    int abi = landlock_enter(run_dirfd, log_dirfd, conf_dirfd);
-    int sc = seccomp_enter();
+    int abi, sc;
+
+    /* Neither Landlock (/etc/hosts, resolv.conf) nor seccomp (UDP sockets)
+     * lets a host name be looked up from here on. */
+    config_lookups_end();
+    abi = landlock_enter(run_dirfd, log_dirfd, conf_dirfd);
+    sc = seccomp_enter();
 
     if (abi > 0)
         log_info("sandbox: landlock ABI %d, seccomp %s", abi, sc == 0 ? "on" : "off");

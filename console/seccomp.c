@@ -48,6 +48,7 @@ enum check {
     ONE_OF,     /* argument `arg` is one of v[] (compared as 32-bit ints) */
     NO_FLAG,    /* argument `arg` lacks bit v[0] */
     OWN_PID,    /* argument `arg` is our process id */
+    TCP_OF,     /* argument 0 is one of v[], argument 1 a SOCK_STREAM type */
 };
 
 struct rule {
@@ -83,6 +84,9 @@ static const struct rule rules[] = {
      * (libxenstore reconnects), /dev/log (syslog(3) reconnects). No bind,
      * no listen: no new place to be reached at. */
     R_ONE_OF(socket, 0, AF_UNIX),
+    /* TCP to a syslog collector (forward_syslog, collector.c): stream
+     * sockets only, never bound or listening; no UDP, no raw socket. */
+    { "socket", TCP_OF, 0, 2, { AF_INET, AF_INET6 } },
     R(connect), R(accept4), R(getsockopt), R(sendto), R(sendmsg), R(recvfrom),
     R(recvmsg), R(shutdown), R(send), R(recv),
     /* kill(pid, 0) only: is the advertised daemon alive (store.c)?
@@ -139,6 +143,13 @@ static int add_rule(scmp_filter_ctx ctx, const struct rule *r, int nr)
     case OWN_PID:
         return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
                                 SCMP_CMP(r->arg, SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+    case TCP_OF:
+        /* The type's low bits; SOCK_NONBLOCK and SOCK_CLOEXEC above them. */
+        for (i = 0; i < r->nv && e == 0; i++)
+            e = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2,
+                                 SCMP_CMP(0, SCMP_CMP_MASKED_EQ, 0xffffffffu, r->v[i]),
+                                 SCMP_CMP(1, SCMP_CMP_MASKED_EQ, 0xfu, SOCK_STREAM));
+        return e;
     }
     return -EINVAL;
 }

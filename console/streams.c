@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "forward.h"
 #include "log.h"
 #include "names.h"
 #include "retention.h"
@@ -153,6 +154,17 @@ static void apply_policy(struct stream *s, char *note, size_t len)
     }
 }
 
+/* Forwarding, if the stream's kind forwards (xenlogd.conf(5)). */
+static void attach_forward(struct stream *s)
+{
+    struct fwd_meta m = {
+        .domid = s->domid, .id = s->id, .domain = s->spec.domain, .file = s->p.file_base,
+        .kind = kind_of(s->p.file_base, s->p.input_rel[0] != '\0'),
+    };
+
+    forward_attach(s->d->forward, &s->sinks, &s->d->policy, &m);
+}
+
 static void start(struct stream *s, bool adopt)
 {
     struct xld *d = s->d;
@@ -176,6 +188,7 @@ static void start(struct stream *s, bool adopt)
     }
     s->state = STREAM_ACTIVE;
     stream_tick_off(s);
+    attach_forward(s);
     /* Written by the store thread; a stream removed meanwhile comes back
      * as streams_spec_read(r = 0) and is finished. */
     retention_note_stream(d->retention, s);
@@ -302,6 +315,7 @@ void streams_close_all(struct xld *d)
             next = s->next;
             if (s->state == STREAM_ACTIVE)
                 release_names(d, s);
+            sinks_end(&s->sinks);   /* forwarders send their last partial line */
             stream_close(s);
             spec_free(&s->spec);
             free(s);

@@ -29,7 +29,7 @@ struct spec {
     char *input;
     char *timestamp;          /* "1" or "0" */
     char *compress;           /* "zstd" or "none" */
-    char *domain;             /* not a node: the domain's name, for markers */
+    char *domain;             /* not a node: /local/domain/DOMID/name; NULL if none */
 };
 
 /* What a valid spec means, relative to the run and log dirs. */

@@ -27,6 +27,7 @@ struct store;
 struct control;
 struct stream;
 struct retention;
+struct forward;
 
 /* Daemon-level figures (docs/control.md, STATS). */
 struct xld_figures {
@@ -60,6 +61,7 @@ struct xld {
     bool config_missing;        /* at start: no file, the built-in policy */
     struct policy policy;       /* in force; SIGHUP re-reads it */
     struct retention *retention;
+    struct forward *forward;    /* forwarding to the journal, collectors */
     struct xld_figures figures;
 };
 

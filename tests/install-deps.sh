@@ -16,6 +16,7 @@ pkgs=(
     dpkg-dev debhelper lintian git libseccomp-dev          # t-pkg-debs (Build-Depends), t-pkg-distcheck
     systemd man-db strace                                  # t-pkg-unit: systemd-analyze, syscalls
     debootstrap qemu-utils e2fsprogs                       # tests/xen-host: the host image, its qcow2 overlay
+    rsyslog                                                # t-fwd-syslog: a real syslog collector (imtcp, mmpstrucdata)
 )
 missing=()
 for p in "${pkgs[@]}"; do
