@@ -42,6 +42,7 @@ static struct stream *add(struct xld *d, unsigned domid, unsigned id)
     s->state = STREAM_PENDING;
     s->lf.fd = s->log.fd = s->log.dfd = -1;
     s->first_seen = now_ms();
+    params_free(&s->p);     /* empty names until validated */
     stream_tick_on(s);
     s->next = d->buckets[b];
     d->buckets[b] = s;
@@ -68,6 +69,7 @@ static void forget(struct xld *d, struct stream *s)
                  (unsigned long long)s->log.fig.rotations);
     }
     spec_free(&s->spec);
+    params_free(&s->p);
     free(s);
 }
 
@@ -318,6 +320,7 @@ void streams_close_all(struct xld *d)
             sinks_end(&s->sinks);   /* forwarders send their last partial line */
             stream_close(s);
             spec_free(&s->spec);
+            params_free(&s->p);
             free(s);
         }
         d->buckets[b] = NULL;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "validate.h"
@@ -87,45 +88,71 @@ static bool switches(const struct spec *sp, struct params *out, char *err, size_
     return true;
 }
 
+void params_free(struct params *out)
+{
+    free(out->strs);
+    out->strs = NULL;
+    out->pipe_rel = out->input_rel = out->file_dir = out->file_base = "";
+}
+
+/* The four names into one allocation. */
+static bool keep_names(struct params *out, const char *pipe, const char *input,
+                       const char *dir, size_t dirlen, const char *base)
+{
+    size_t lp = strlen(pipe) + 1, li = strlen(input) + 1, lb = strlen(base) + 1;
+    char *p = malloc(lp + li + dirlen + 1 + lb);
+
+    if (!p)
+        return false;
+    out->strs = p;
+    out->pipe_rel = memcpy(p, pipe, lp);
+    out->input_rel = memcpy(p + lp, input, li);
+    memcpy(p + lp + li, dir, dirlen);
+    p[lp + li + dirlen] = '\0';
+    out->file_dir = p + lp + li;
+    out->file_base = memcpy(p + lp + li + dirlen + 1, base, lb);
+    return true;
+}
+
+static const char *file_parts(const char *rel, const char **dir, size_t *dirlen)
+{
+    const char *slash = strrchr(rel, '/');
+
+    *dir = slash ? rel : ".";
+    *dirlen = slash ? (size_t)(slash - rel) : 1;
+    return slash ? slash + 1 : rel;
+}
+
 bool spec_validate(const struct spec *sp, const char *run_dir, const char *log_dir,
                    struct params *out, char *err, size_t errlen)
 {
-    const char *why, *rel, *slash;
+    const char *why, *pipe, *input = "", *rel, *dir, *base;
+    size_t dirlen;
     uint64_t v;
 
+    params_free(out);
     if (!sp->pipe)
         return fail(err, errlen, "pipe", "missing");
     if (!sp->file)
         return fail(err, errlen, "file", "missing");
-
-    if ((why = path_beneath(run_dir, sp->pipe, &rel)))
+    if ((why = path_beneath(run_dir, sp->pipe, &pipe)))
         return fail(err, errlen, "pipe", why);
-    snprintf(out->pipe_rel, sizeof(out->pipe_rel), "%s", rel);
-
-    out->input_rel[0] = '\0';
     if (sp->input) {
         /* Checked exactly like pipe; opened the same way (beneath.c). */
-        if ((why = path_beneath(run_dir, sp->input, &rel)))
+        if ((why = path_beneath(run_dir, sp->input, &input)))
             return fail(err, errlen, "input", why);
-        if (strcmp(rel, out->pipe_rel) == 0)
+        if (strcmp(input, pipe) == 0)
             return fail(err, errlen, "input", "same FIFO as pipe");
-        snprintf(out->input_rel, sizeof(out->input_rel), "%s", rel);
     }
-
     if ((why = path_beneath(log_dir, sp->file, &rel)))
         return fail(err, errlen, "file", why);
-    slash = strrchr(rel, '/');
-    if (slash) {
-        snprintf(out->file_dir, sizeof(out->file_dir), "%.*s", (int)(slash - rel), rel);
-        rel = slash + 1;
-    } else {
-        snprintf(out->file_dir, sizeof(out->file_dir), ".");
-    }
-    if (strlen(rel) > NAME_MAX_LEN)
+    base = file_parts(rel, &dir, &dirlen);
+    if (strlen(base) > NAME_MAX_LEN)
         return fail(err, errlen, "file", "name too long");
-    if (strncmp(rel, RESERVED_PREFIX, strlen(RESERVED_PREFIX)) == 0)
+    if (strncmp(base, RESERVED_PREFIX, strlen(RESERVED_PREFIX)) == 0)
         return fail(err, errlen, "file", "name reserved for the daemon's record");
-    snprintf(out->file_base, sizeof(out->file_base), "%s", rel);
+    if (!keep_names(out, pipe, input, dir, dirlen, base))
+        return fail(err, errlen, "file", "out of memory");
 
     out->limit = 0;
     if (sp->limit && (why = parse_decimal(sp->limit, LIMIT_MIN, LIMIT_MAX, &out->limit)))

@@ -34,10 +34,13 @@ struct spec {
 
 /* What a valid spec means, relative to the run and log dirs. */
 struct params {
-    char pipe_rel[PATH_MAX];  /* beneath the run dir */
-    char input_rel[PATH_MAX]; /* beneath the run dir; "" if no input node */
-    char file_dir[PATH_MAX];  /* beneath the log dir; "." for the log dir */
-    char file_base[NAME_MAX_LEN + 1];
+    /* All four point into strs, one allocation sized to them (a stream
+     * keeps its params for life: 10,000 streams, 10,000 of these). */
+    const char *pipe_rel;     /* beneath the run dir */
+    const char *input_rel;    /* beneath the run dir; "" if no input node */
+    const char *file_dir;     /* beneath the log dir; "." for the log dir */
+    const char *file_base;
+    char *strs;
     uint64_t limit;           /* 0 if the node is absent */
     unsigned copies;
     bool copies_set;          /* false if the node is absent */
@@ -60,8 +63,11 @@ bool parse_id(const char *s, unsigned *out);
 const char *path_beneath(const char *dir, const char *path, const char **rel);
 
 /* Validates pipe and file, and limit, copies and input if present; on
- * failure writes "node: reason" to err. */
+ * failure writes "node: reason" to err. out's strings are made anew (an
+ * older out is freed first: out must be zeroed or valid). */
 bool spec_validate(const struct spec *sp, const char *run_dir, const char *log_dir,
                    struct params *out, char *err, size_t errlen);
+/* Frees out's strings (zeroed or valid). */
+void params_free(struct params *out);
 
 #endif

@@ -34,8 +34,8 @@ static void check_rel(const char *rel)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *buf = malloc(size + 5), *parts[5], *p;
-    struct spec sp;
-    struct params *pr = malloc(sizeof(*pr));
+    struct spec sp = { 0 };
+    struct params *pr = calloc(1, sizeof(*pr));
     char err[256];
     int i;
 
@@ -75,6 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 out:
     free(buf);
+    if (pr)
+        params_free(pr);
     free(pr);
     return 0;
 }
