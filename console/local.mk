@@ -28,6 +28,8 @@ console_xenlogd_SOURCES = \
 	console/sandbox.c console/sandbox.h \
 	console/seccomp.c console/seccomp.h \
 	console/control.c console/control.h \
+	console/client.c console/client.h \
+	console/requests.c \
 	common/exitcode.h \
 	console/ctlproto.c console/ctlproto.h \
 	console/util.h

@@ -276,7 +276,6 @@ ssize_t logfile_write_stamped(struct logfile *lf, const char *in, size_t n, cons
 {
     static struct batch b;
     size_t done = 0, pos = 0;
-    ssize_t r;
     int w;
 
     assert(lf->state == LOGFILE_WRITABLE);
@@ -286,6 +285,7 @@ ssize_t logfile_write_stamped(struct logfile *lf, const char *in, size_t n, cons
     while (pos < n) {
         bool nl;
         size_t len = stamp_segment(in + pos, n - pos, &nl);
+        ssize_t r;
 
         if ((r = stamped_step(lf, &b, in + pos, len, nl, stamp, fn, arg)) < 0)
             return done ? (ssize_t)done : r;

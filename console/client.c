@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* A connection to the control socket: its queue and its sending (client.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "ctlproto.h"
+#include "stream.h"
+
+/*
+ * What the loop watches on a client. A paused console (its input waits for
+ * room in the FIFO) is not read: its socket fills and its sender blocks.
+ * Edge-triggered while paused, so that a peer that hangs up meanwhile is
+ * reported once, not in a loop; its last INPUTs are still read on resume.
+ */
+int set_events(struct client *c)
+{
+    uint32_t ev = c->paused ? EPOLLET | EPOLLRDHUP : EPOLLIN;
+
+    if (c->want_out)
+        ev |= EPOLLOUT;
+    return loop_mod(c->ctl->d->loop, &c->lf, ev);
+}
+
+void pause_input(struct client *c, bool paused)
+{
+    if (c->paused == paused)
+        return;
+    c->paused = paused;
+    set_events(c);
+}
+
+void detach(struct client *c)
+{
+    if (!c->s)
+        return;
+    if (c->console) {
+        input_release(stream_input(c->s), &c->typist);
+        c->console = false;
+        pause_input(c, false);
+    }
+    stream_detach(c->s, &c->sink);
+    c->s = NULL;
+}
+
+void client_free(struct client *c)
+{
+    struct control *ctl = c->ctl;
+
+    detach(c);
+    loop_del(ctl->d->loop, &c->lf);
+    close(c->lf.fd);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        ctl->clients = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    ctl->nclients--;
+    if (c->refused)
+        ctl->nrefused--;
+    free(c->q);
+    free(c);
+}
+
+static size_t queued(const struct client *c)
+{
+    return c->qlen - c->qoff;
+}
+
+/* Appends one message; false if the queue has no room for it. */
+bool enqueue(struct client *c, uint16_t type, const void *a, size_t alen,
+                    const void *b, size_t blen)
+{
+    struct xlc_hdr h = { .type = type, .len = (uint32_t)(alen + blen) };
+    size_t need = sizeof(h) + alen + blen;
+
+    if (queued(c) + need > QUEUE_CAP)
+        return false;
+    if (!c->q && !(c->q = malloc(QUEUE_CAP)))
+        return false;
+    if (c->qlen + need > QUEUE_CAP) {
+        memmove(c->q, c->q + c->qoff, queued(c));
+        c->qlen -= c->qoff;
+        c->qoff = 0;
+    }
+    memcpy(c->q + c->qlen, &h, sizeof(h));
+    if (alen)
+        memcpy(c->q + c->qlen + sizeof(h), a, alen);
+    if (blen)
+        memcpy(c->q + c->qlen + sizeof(h) + alen, b, blen);
+    c->qlen += need;
+    return true;
+}
+
+/* Sends what is queued: 0 all sent, -EAGAIN the rest waits for EPOLLOUT,
+ * or -errno (the peer is gone). Never frees the client. */
+static int send_queued(struct client *c)
+{
+    while (queued(c)) {
+        struct xlc_hdr h;
+        ssize_t n;
+
+        memcpy(&h, c->q + c->qoff, sizeof(h));
+        n = send(c->lf.fd, c->q + c->qoff, sizeof(h) + h.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+            if (!c->want_out) {
+                c->want_out = true;
+                if (set_events(c) < 0)
+                    c->want_out = false;
+            }
+            return -EAGAIN;
+        }
+        if (n < 0)
+            return -errno;
+        c->qoff += sizeof(h) + h.len;
+    }
+    c->qoff = c->qlen = 0;
+    if (c->want_out) {
+        c->want_out = false;
+        if (set_events(c) < 0)
+            c->want_out = true;
+    }
+    return 0;
+}
+
+/* After send_queued() returned r: is the connection over? */
+static bool over(const struct client *c, int r)
+{
+    return (r < 0 && r != -EAGAIN) || (r == 0 && c->closing);
+}
+
+/* Sends what is queued; frees the client once it is over. */
+void flush(struct client *c)
+{
+    if (over(c, send_queued(c)))
+        client_free(c);
+}
+
+void send_error(struct client *c, const char *why)
+{
+    enqueue(c, XLC_ERROR, why, strlen(why), NULL, 0);
+    c->closing = true;
+}
+
+/* The bytes of the stream a reader may see; skip ahead if it is too slow. */
+void queue_data(struct client *c, const char *buf, size_t n)
+{
+    size_t off, len;
+
+    if (c->skipped) {
+        /* Resume only once half the queue has gone: no flapping. */
+        if (queued(c) > QUEUE_CAP / 2 ||
+            !enqueue(c, XLC_SKIPPED, &c->skipped, sizeof(c->skipped), NULL, 0)) {
+            c->skipped += n;
+            return;
+        }
+        c->skipped = 0;
+    }
+    for (off = 0; off < n; off += len) {
+        len = n - off < DATA_CHUNK ? n - off : DATA_CHUNK;
+        if (!enqueue(c, XLC_DATA, buf + off, len, NULL, 0)) {
+            c->skipped += n - off;
+            return;
+        }
+    }
+}
