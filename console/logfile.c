@@ -90,7 +90,8 @@ void logfile_close(struct logfile *lf)
     lf->fd = lf->dfd = -1;
 }
 
-int logfile_rotate(struct logfile *lf)
+/* f -> f.1 ..., a new empty f. */
+static int logfile_rotate(struct logfile *lf)
 {
     const char *why;
     int r = copies_shift(lf->dfd, lf->base, lf->copies);
@@ -183,7 +184,7 @@ bool logfile_fits(const struct logfile *lf, size_t n)
     return lf->state == LOGFILE_WRITABLE && lf->size + n + WINDOW < lf->limit;
 }
 
-ssize_t logfile_splice(struct logfile *lf, int fifo, size_t len)
+ssize_t logfile_splice(struct logfile *lf, int fifo, size_t len, bool cut)
 {
     loff_t off = (loff_t)lf->size;
     ssize_t n = splice(fifo, NULL, lf->fd, &off, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
@@ -192,6 +193,9 @@ ssize_t logfile_splice(struct logfile *lf, int fifo, size_t len)
         return errno == EAGAIN ? 0 : -errno;
     lf->size += (uint64_t)n;
     lf->fig.written += (uint64_t)n;
+    /* A failed rotation shows at the next plan (f full, or NOFILE). */
+    if (cut && (size_t)n == len)
+        logfile_rotate(lf);
     return n;
 }
 

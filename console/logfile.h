@@ -67,10 +67,9 @@ void logfile_close(struct logfile *lf);
 ssize_t logfile_plan(struct logfile *lf, struct peek *pk, int fifo, size_t avail, bool *cut);
 /* n bytes go without a look: far enough from the limit. */
 bool logfile_fits(const struct logfile *lf, size_t n);
-/* fifo -> f at f's real end, zero copy; 0 if the FIFO is empty. */
-ssize_t logfile_splice(struct logfile *lf, int fifo, size_t len);
-/* f -> f.1 ..., a new empty f. */
-int logfile_rotate(struct logfile *lf);
+/* fifo -> f at f's real end, zero copy; 0 if the FIFO is empty. cut: f
+ * rotates once all len bytes are in it (logfile_plan()'s *cut). */
+ssize_t logfile_splice(struct logfile *lf, int fifo, size_t len, bool cut);
 
 /* Stamped streams (stamp.h): in[0..n), already looked at, with a stamp
  * (STAMP_LEN chars) before each line start; lf->at_start carries across

@@ -153,8 +153,9 @@ static int fifo_avail(int fd)
     return n;
 }
 
-/* len bytes (or fewer) FIFO -> file; with sinks, looked at first and fed. */
-static ssize_t move(struct stream *s, size_t len)
+/* len bytes (or fewer) FIFO -> file; with sinks, looked at first and fed.
+ * cut: the file rotates once all len are in it. */
+static ssize_t move(struct stream *s, size_t len, bool cut)
 {
     struct peek *pk = &s->d->peek;
     ssize_t n;
@@ -164,9 +165,10 @@ static ssize_t move(struct stream *s, size_t len)
 
         if (got <= 0)
             return got;
+        cut = cut && (size_t)got == len;
         len = (size_t)got;
     }
-    n = logfile_splice(&s->log, s->lf.fd, len);
+    n = logfile_splice(&s->log, s->lf.fd, len, cut);
     if (n > 0 && !sinks_empty(&s->sinks))
         sinks_feed(&s->sinks, pk->buf, (size_t)n);
     return n;
@@ -218,14 +220,11 @@ static ssize_t step(struct stream *s, size_t avail, bool *empty)
     bool cut;
     ssize_t len = logfile_plan(&s->log, &s->d->peek, s->lf.fd, avail, &cut);
     ssize_t n;
-    int r;
 
     if (len <= 0)
         return len;
-    n = move(s, (size_t)len);
+    n = move(s, (size_t)len, cut);
     *empty = n < len;
-    if (n == len && cut && (r = logfile_rotate(&s->log)) < 0)
-        return r;
     return n;
 }
 
