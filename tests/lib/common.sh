@@ -113,6 +113,13 @@ for s in json.load(sys.stdin)["streams"]:
 sys.exit(1)' "$1" "$2" "$3"
 }
 served() { stat_of "$1" "$2" id >/dev/null; }
+# taken DOMID ID BYTES: xenlogd has read BYTES bytes in all from the stream's
+# FIFO (waits up to 20 s).
+bytes_in_is() { [ "$(stat_of "$1" "$2" bytes_in)" = "$3" ]; }
+taken() {
+    retry 20 bytes_in_is "$@" ||
+        fail "stream $1/$2: $(stat_of "$1" "$2" bytes_in) bytes taken from the FIFO, want $3"
+}
 
 # kv KEY FILE: the value after the word KEY in FILE's first line (the
 # "key value ..." lines of tests/tools/linecheck and linegen).
