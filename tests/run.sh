@@ -14,6 +14,7 @@ set -u
 . "$(dirname "$0")/lib/env.sh"
 out=$build/tests/out${RUN_LABEL:+-$RUN_LABEL}
 mkdir -p "$out"
+check_programs || { echo "cannot build the test helpers (make check-programs)"; exit 1; }
 
 pass=0 fail=0 skip=0 failed=()
 tests=()

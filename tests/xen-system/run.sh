@@ -41,6 +41,8 @@ bin() {
     d=$(dirname "$1"); f=$(basename "$1")
     if [ -x "$d/.libs/$f" ]; then echo "$d/.libs/$f"; else echo "$1"; fi
 }
+# the test helpers are check_PROGRAMS: not made by a plain `make`
+[ ! -f "$BUILD/Makefile" ] || make -C "$BUILD" -s check-programs || die "make check-programs in $BUILD"
 XENLOGD_BIN=$(bin "$BUILD/console/xenlogd")
 XENLOG_BIN=$(bin "$BUILD/tools/xenlog")
 DROPIN=$BUILD/libxl-glue/.libs/xenlog-libxl-dropin.so
