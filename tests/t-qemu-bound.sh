@@ -25,7 +25,7 @@ r=0
 retry 10 grep -q "stream 0/1: finished" "$T/xenlogd.log" || fail "stream not finished"
 kill -TERM $bw; wait $bw || fail "bound violated: $(cat "$T/bound")"
 cat "$T/bound"
-samples=$(awk '{print $2}' "$T/bound")
+samples=$(kv samples "$T/bound")
 [ "$samples" -gt 100 ] || fail "too few samples: $(cat "$T/bound")"
 
 say "how much QEMU wrote (xenlogd's count), and that it rotated"

@@ -121,6 +121,7 @@ taken() {
         fail "stream $1/$2: $(stat_of "$1" "$2" bytes_in) bytes taken from the FIFO, want $3"
 }
 
-# kv KEY FILE: the value after the word KEY in FILE's first line (the
-# "key value ..." lines of tests/tools/linecheck and linegen).
-kv() { awk -v k="$1" 'NR == 1 { for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' "$2"; }
+# kv KEY FILE: the value after the word KEY on the last line of FILE that
+# has it (the "key value ..." lines of tests/tools/linecheck, linegen and
+# boundwatch).
+kv() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) v = $(i + 1) } END { print v }' "$2"; }
