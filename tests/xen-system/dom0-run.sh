@@ -33,8 +33,8 @@ finish() {
         p=$(basename "$f" .pid)
         [ "$p" = xenlogd ] || signal "$p" TERM
     done
-    timeout 60 xl list 2>/dev/null | awk 'NR > 2 { print $1 }' | while read -r d; do
-        timeout 60 xl destroy "$d" 2>/dev/null
+    for d in $(xenstore-list /local/domain 2>/dev/null); do
+        [ "$d" = 0 ] || timeout 60 xl destroy "$d" 2>/dev/null
     done
     mkdir -p "$OUT/logs"
     cp "$W"/*.log "$W"/*.txt "$OUT/" 2>/dev/null
