@@ -15,7 +15,9 @@ SER=$LOG/hvm-serial-serial.log
 DBG=$(xs_qemu_log hvm-dbg)
 SER_LIMIT=$(get ser_limit) DBG_LIMIT=$(get dbg_limit)
 step "2. floods through xenlogd: COM1 into a stream (serial=$SERIAL_CHARDEV:FIFO), debugcon via the drop-in"
-read -r SERID SER_FIFO < <(hold_stream hvm-serial-serial "$SER_LIMIT" "$SER_COPIES")
+# (no process substitution: dom0 has no /dev/fd)
+hold_stream hvm-serial-serial "$SER_LIMIT" "$SER_COPIES" >"$W/held-serial"
+read -r SERID SER_FIFO <"$W/held-serial"
 [ -n "${SER_FIFO:-}" ] ||
     fatal "xenlog run did not open the stream hvm-serial-serial: $(cat "$W/holder-hvm-serial-serial.log")"
 put serid "$SERID"; put ser_fifo "$SER_FIFO"

@@ -16,7 +16,8 @@ SER_RATE=$(get ser_rate)
 stop_xenlogd
 start_xenlogd --fifo-size 4096 || fatal "xenlogd --fifo-size 4096 did not start: $(tail -n 5 "$W/xenlogd.log")"
 STALL=$LOG/hvm-stall-serial.log
-read -r STID STFIFO < <(hold_stream hvm-stall-serial 16777216 1)
+hold_stream hvm-stall-serial 16777216 1 >"$W/held-stall"
+read -r STID STFIFO <"$W/held-stall"
 [ -n "${STFIFO:-}" ] ||
     fatal "xenlog run did not open the stream hvm-stall-serial: $(cat "$W/holder-hvm-stall-serial.log")"
 xs_cfg_hvm_serial hvm-stall "file:$STFIFO" "${HVM_EXTRA[@]}" >/etc/xen/hvm-stall.cfg
