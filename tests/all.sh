@@ -37,15 +37,21 @@ step() {    # step NAME CMD...: a check that counts as one test
     fi
 }
 
+configured() {  # configured ARGS...: the build dir was configured with each of ARGS
+    local a
+    [ -f Makefile ] && [ -x config.status ] || return 1
+    for a in "$@"; do ./config.status --config | tr -d "'" | tr ' ' '\n' | grep -qxF -- "$a" || return 1; done
+}
 build() {   # build DIR [CONFIGURE-ARGS...]
     local dir=$1; shift
     mkdir -p "$dir" && cd "$dir" &&
-        { [ -f Makefile ] || "$src/configure" -q "$@"; } && make -j2 -s && cd "$src"
+        { configured "$@" || "$src/configure" -q "$@"; } && make -j2 -s && cd "$src"
 }
 
 step install-deps tests/install-deps.sh
 [ -x configure ] || step autogen ./autogen.sh
-step build build build
+# Warnings are errors in CI (configure --enable-werror).
+step build build build --enable-werror
 step cppcheck cppcheck --enable=warning,style,performance,portability --error-exitcode=1 \
     --inline-suppr -q --suppress=missingIncludeSystem -I console -I libxl-glue \
     console libxl-glue tools tests/tools tests/shim tests/bench tests/fuzz tests/glue
@@ -56,7 +62,7 @@ if [ -d build/console ]; then
 fi
 
 case $skip in *" asan "*) ;; *)
-    step build-asan build build-asan --enable-sanitizers
+    step build-asan build build-asan --enable-sanitizers --enable-werror
     if [ -d build-asan/console ]; then
         export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=98
         export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

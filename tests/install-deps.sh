@@ -11,6 +11,8 @@ pkgs=(
     qemu-system-x86                                        # a real producer
     valgrind cppcheck clang libclang-rt-14-dev             # checks, sanitizers, libFuzzer
     coreutils procps psmisc util-linux bc
+    bsdutils                                               # script(1): a pty for t-console
+    shellcheck                                             # tests/xen-system, tests/xen-host scripts
     python3                                                # F_GETPIPE_SZ, FIONREAD in t-daemon-fifosize
     python3-prometheus-client                              # the real parser, t-xenlog-prometheus
     dpkg-dev debhelper lintian git libseccomp-dev          # t-pkg-debs (Build-Depends), t-pkg-distcheck

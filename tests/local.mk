@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Test helpers (built by `make`, used by tests/run.sh) and the xenstored shim.
-noinst_PROGRAMS += tests/tools/linegen tests/tools/linecheck tests/tools/boundwatch \
+# Test helpers and the xenstored shim: built by `make check` or `make
+# check-programs` (tests/run.sh and the bench make the latter first), not by
+# every `make`.
+check_PROGRAMS += tests/tools/linegen tests/tools/linecheck tests/tools/boundwatch \
 	tests/tools/ctlraw tests/tools/swaploop tests/tools/ctlhold
 tests_tools_linegen_SOURCES = tests/tools/linegen.c tests/tools/lines.h
 tests_tools_linecheck_SOURCES = tests/tools/linecheck.c tests/tools/lines.h
@@ -11,19 +13,20 @@ tests_tools_ctlhold_SOURCES = tests/tools/ctlhold.c
 
 # The shim is loaded into Debian's xenstored, never sanitized.
 SHIM = tests/shim/xsd-shim.so
-all-local: $(SHIM)
 $(SHIM): $(srcdir)/tests/shim/xsd-shim.c
 	@mkdir -p tests/shim
-	$(AM_V_CC)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+	$(AM_V_CC)$(CC) -std=gnu11 -O2 -Wall -Wextra $(WERROR_CFLAGS) -fPIC -shared -o $@ $< -ldl
 CLEANFILES += $(SHIM)
 
 # make check XENLOGD_TESTS="NAME..." runs only those (tests/run.sh patterns).
-check-local: all
+check-local: all check-programs
 	TOP_BUILDDIR=$(abs_top_builddir) $(srcdir)/tests/run.sh $(XENLOGD_TESTS)
 
-noinst_PROGRAMS += tests/bench/blast tests/bench/splicecopy
+check_PROGRAMS += tests/bench/blast tests/bench/splicecopy
 tests_bench_blast_SOURCES = tests/bench/blast.c
 tests_bench_splicecopy_SOURCES = tests/bench/splicecopy.c
-bench: all
+bench: all check-programs
 	TOP_BUILDDIR=$(abs_top_builddir) $(srcdir)/tests/bench/bench.sh
-.PHONY: bench
+
+check-programs: $(check_PROGRAMS) $(SHIM)
+.PHONY: bench check-programs

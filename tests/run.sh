@@ -3,7 +3,9 @@
 #
 # tests/run.sh [NAME-PATTERN...]: runs the tests tests/t-*.sh one after the
 # other, each in a fresh TEST_TMP, and ends with "N passed, N failed, N skipped".
-# A test exits 0 (pass), 77 (skip) or anything else (fail).
+# A test exits 0 (pass), 77 (skip) or anything else (fail). A part of a test
+# that cannot run here prints a line "SKIP: REASON" (skip_part, tests/lib/
+# common.sh): each such line counts one skipped, beside the test's own pass.
 #
 # Environment: TOP_BUILDDIR (default: the source tree), XENLOGD_WRAP (a
 # command put before the daemon, e.g. valgrind), TEST_TIMEOUT (s, default 900),
@@ -12,6 +14,7 @@ set -u
 . "$(dirname "$0")/lib/env.sh"
 out=$build/tests/out${RUN_LABEL:+-$RUN_LABEL}
 mkdir -p "$out"
+check_programs || { echo "cannot build the test helpers (make check-programs)"; exit 1; }
 
 pass=0 fail=0 skip=0 failed=()
 tests=()
@@ -34,7 +37,10 @@ for t in "${tests[@]}"; do
     rc=$?
     secs=$(( $(date +%s) - start ))
     case $rc in
-    0) pass=$((pass + 1)); echo "PASS $name (${secs}s)"; rm -rf "$TEST_TMP";;
+    0) pass=$((pass + 1)); echo "PASS $name (${secs}s)"; rm -rf "$TEST_TMP"
+       parts=$(grep -c '^SKIP: ' "$out/$name.log" || true)
+       skip=$((skip + parts))
+       grep '^SKIP: ' "$out/$name.log" | sed "s/^SKIP: /SKIP $name (part): /" || true;;
     77) skip=$((skip + 1)); echo "SKIP $name: $(tail -n 1 "$out/$name.log")"; rm -rf "$TEST_TMP";;
     *) fail=$((fail + 1)); failed+=("$name"); echo "FAIL $name (rc $rc, ${secs}s); log: $out/$name.log"
        tail -n 25 "$out/$name.log" | sed 's/^/    | /';;

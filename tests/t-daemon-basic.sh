@@ -57,8 +57,10 @@ echo "last words" >&4
 xenstore-rm /libxl/5/logging/1
 kill -CONT "$XLD_PID"
 retry 10 grep -q "last words" "$LOG/sub/guest.log" || fail "not drained on removal"
-retry 10 sh -c "! grep -q 'stream 5/1' /dev/null && grep -q 'stream 5/1: finished' '$T/xenlogd.log'" ||
-    fail "stream 5/1 not finished"
+[ "$(tail -n 1 "$LOG/sub/guest.log")" = "last words" ] || fail "the drained line is not the last"
+retry 10 grep -q 'stream 5/1: finished' "$T/xenlogd.log" || fail "stream 5/1 not finished"
+served 0 1 || fail "stream 0/1 not served any more"
+! served 5 1 || fail "xenlogd still serves stream 5/1 after its removal"
 
 say "after a restart a ready stream is adopted: appended, not rotated"
 before=$(cat "$LOG/old.log.1")

@@ -19,7 +19,7 @@ retry 30 sh -c "tail -n 1 '$LOG/flood.log' | grep -q 'N0*$last '" || fail "last 
 end=$(date +%s.%N)
 kill -TERM $bw; wait $bw || fail "bound violated: $(cat "$T/bound")"
 cat "$T/bound"
-samples=$(awk '{print $2}' "$T/bound")
+samples=$(kv samples "$T/bound")
 [ "$samples" -ge 20 ] || fail "too few consistent samples: $(cat "$T/bound")"
 
 joined "$LOG/flood.log" $COPIES | linecheck 42 >"$T/check" || fail "$(cat "$T/check")"

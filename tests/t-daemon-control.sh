@@ -7,7 +7,9 @@
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_store
 S=$RUN/xenlogd.sock
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# utime + stime: fields 14 and 15 of proc(5), counted after the ") " that
+# ends the command name (which may hold spaces).
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 hz=$(getconf CLK_TCK)
 
 say "1,100 idle connections: xenlog list still works; all are closed after 5 s"

@@ -19,7 +19,8 @@ kill -0 "$XLD_PID" || fail "daemon died"
 
 say "make room: the marker line appears, then new data"
 mount -o remount,size=4m "$LOG/small"
-sleep 1.5
+retry 10 grep -q "stream 0/1: writing again after dropping" "$T/xenlogd.log" ||
+    fail "the daemon did not write again once there was room"
 linegen 3 20000 0 100000 1<>"$RUN/s.0.1.fifo" 2>"$T/gen2.err" || fail "second writer"
 last=$(awk '{print $2}' "$T/gen2.err")
 retry 10 sh -c "tail -n 1 '$LOG/small/x.log' | grep -q 'N0*$last '" || fail "new data not written"

@@ -35,7 +35,6 @@ done
 for p in "${pids[@]}"; do wait "$p" || fail "a writer failed"; done
 
 say "every stream's files end with its last line, intact"
-sleep 1
 for ((d = 1; d <= DOMS; d++)); do
     for ((i = 1; i <= per; i++)); do
         last=$(awk '{print $2}' "$T/gen.$d.$i")

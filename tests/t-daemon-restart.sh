@@ -25,7 +25,7 @@ last=$(awk '{print $2}' "$T/gen.err")
 retry 30 sh -c "tail -n 1 '$LOG/r.log' | grep -q 'N0*$last '" || fail "last line never arrived"
 joined "$LOG/r.log" $COPIES | linecheck 5 --allow-gaps >"$T/check" || true
 cat "$T/check"
-lost=$(awk '{print $10}' "$T/check")
+lost=$(kv lost "$T/check")
 echo "lost across 3 SIGKILLs: $lost lines"
 grep -q "^first 0 last $last lines $((last + 1)) gaps 0 lost 0 bad 0" "$T/check" ||
     fail "lost, repeated or damaged data: $(cat "$T/check")"

@@ -19,7 +19,8 @@ trap 'rc=$?; cont; t_cleanup; exit $rc' EXIT
 
 say "stop xenstored; write 2 x 8 s at 2,000 lines/s"
 kill -STOP "$XS_PID"
-sleep 0.5
+stopped() { grep -q '^State:[[:space:]]*T' "/proc/$XS_PID/status"; }
+retry 10 stopped || fail "xenstored did not stop"
 linegen 7 2000000 2000 0 1<>"$RUN/s.0.1.fifo" 2>"$T/g1.err" & g1=$!
 linegen 8 2000000 2000 0 1<>"$RUN/s.0.2.fifo" 2>"$T/g2.err" & g2=$!
 T_PIDS+=($g1 $g2)

@@ -84,8 +84,12 @@ exec 7>"$T/in"
 echo "before the restart" >&7
 retry 10 grep -q "before the restart" "$LOG/restart.log" || fail "before"
 xld_kill
+# the holder has passed it on to the FIFO once its write count moved
+wchar() { sed -n 's/^wchar: //p' "/proc/$holder/io"; }
+w0=$(wchar)
 echo "while xenlogd is down" >&7
-sleep 0.3
+moved() { [ "$(wchar)" -gt "$w0" ]; }
+retry 10 moved || fail "the holder did not write while xenlogd was down"
 # The new daemon inherits fd 7, so the holder sees end of file only once the
 # daemon has stopped too.
 xld_start

@@ -10,17 +10,21 @@ N=${GLUE_CLIENTS:-16}
 
 for round in 1 2 3; do
     say "round $round: $N clients open a stream of domain 4 at once"
+    # All wait on the same FIFO (held open here: no open blocks, no line is
+    # lost to a late reader), so they start together once all are ready.
     mkfifo "$T/go.$round"
+    exec 8<>"$T/go.$round"
     pids=()
     for i in $(seq "$N"); do
-        # All wait on the same FIFO, so they start together.
-        ( read -r _ <"$T/go.$round"
+        ( echo >>"$T/ready.$round"; read -r _ <&8; exec 8<&-
           exec "$GC" --keep open 4 "conc-$round-$i" >"$T/c.$round.$i" 2>"$T/e.$round.$i" ) &
         pids+=($!)
     done
-    sleep 0.2
-    for i in $(seq "$N"); do echo go; done >"$T/go.$round"
+    all_ready() { [ "$(wc -l <"$T/ready.$round" 2>/dev/null)" = "$N" ]; }
+    retry 10 all_ready || fail "not all $N clients started"
+    for i in $(seq "$N"); do echo go; done >&8
     for p in "${pids[@]}"; do wait "$p" || fail "a client failed: $(cat "$T"/c.$round.* "$T"/e.$round.* | grep -i error)"; done
+    exec 8<&-
     ids=$(sed -n 's/^id=\([0-9]*\) .*/\1/p' "$T"/c.$round.* | sort -n)
     [ "$(wc -l <<<"$ids")" = "$N" ] || fail "not $N ids: $ids"
     [ "$(uniq <<<"$ids" | wc -l)" = "$N" ] || fail "duplicate ids: $(uniq -d <<<"$ids")"

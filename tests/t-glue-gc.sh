@@ -32,8 +32,19 @@ out=$("$XENLOG" gc) || fail "xenlog gc: $out"
 echo "   $out"
 [ "$out" = "0 stale FIFOs removed" ] || fail "removed young FIFOs: $out"
 
-say "(waiting 11 s for the FIFOs to age)"
-sleep 11
+# The age is XENLOG_GC_MIN_AGE of the public header; the rule is gc's own:
+# seconds since the later of the FIFO's mtime and ctime.
+AGE=$(sed -n 's/^#define XENLOG_GC_MIN_AGE \([0-9]*\)$/\1/p' "$TOP_SRCDIR/libxl-glue/xenlog.h")
+[ -n "$AGE" ] || fail "no XENLOG_GC_MIN_AGE in xenlog.h"
+aged() {
+    local f t
+    for f in "$@"; do
+        t=$(stat -c '%Y %Z' "$f" | tr ' ' '\n' | sort -n | tail -n 1)
+        [ $(( $(date +%s) - t )) -ge "$AGE" ] || return 1
+    done
+}
+say "(waiting for the stale FIFOs to be $AGE s old)"
+retry $((AGE + 10)) aged "$RUN"/xenlog.[578].* || fail "FIFOs not $AGE s old"
 
 say "opening a stream of domain 7 unlinks domain 7's stale FIFOs, and only those"
 out=$("$GC" --keep open 7 new 2>>"$T/gc.err") || fail "$out"
@@ -58,7 +69,6 @@ echo "   $out; FIFOs: $(fifos)"
 
 say "a FIFO whose node names another path is stale too"
 xenstore-write /libxl/6/logging/1/pipe "$RUN/elsewhere.fifo"
-sleep 0.2
 out=$("$XENLOG" gc 6) || fail "$out"
 [ "$out" = "1 stale FIFO removed" ] || fail "gc 6: $out"
 say "xenlog cleanup of a domain with a console stream unlinks both its FIFOs"

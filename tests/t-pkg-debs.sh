@@ -63,8 +63,8 @@ grep -q "^Environment=LD_PRELOAD=/usr/lib/$MA/xenlogd/xenlog-libxl-dropin.so$" \
 for f in /etc/xen/xenlogd.conf /etc/default/xenlogd /etc/init.d/xenlogd; do
     grep -qx "$f" "$X/xenlogd/DEBIAN/conffiles" || fail "$f is not a conffile"
 done
-nm -D --defined-only "$X/xenlogd/usr/lib/$MA/xenlogd/xenlog-libxl-dropin.so" |
-    awk '{print $3}' | sort >"$T/dropin.syms"
+nm -D --defined-only --just-symbols "$X/xenlogd/usr/lib/$MA/xenlogd/xenlog-libxl-dropin.so" |
+    sort >"$T/dropin.syms"
 [ "$(tr '\n' ' ' <"$T/dropin.syms")" = "fopen fopen64 libxl_create_logfile open open64 " ] ||
     fail "the drop-in exports: $(tr '\n' ' ' <"$T/dropin.syms")"
 grep -q '^Depends:.*libxenlog0' "$X/xenlogd/DEBIAN/control" || fail "xenlogd does not depend on libxenlog0"
@@ -75,7 +75,7 @@ lib=$X/libxenlog0/usr/lib/$MA
 soname=$(readelf -d "$lib/libxenlog.so.0.0.0" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
 echo "soname $soname"
 [ "$soname" = libxenlog.so.0 ] || fail "soname '$soname'"
-nm -D --defined-only "$lib/libxenlog.so.0.0.0" | awk '{print $3}' | sort -u >"$T/exported"
+nm -D --defined-only --just-symbols "$lib/libxenlog.so.0.0.0" | sort -u >"$T/exported"
 grep -o '\bxenlog_[a-z_0-9]*[[:space:]]*(' "$X/libxenlog-dev/usr/include/xenlog.h" |
     sed 's/[[:space:]]*($//' | sort -u >"$T/api"
 echo "exported: $(wc -l <"$T/exported"), declared in xenlog.h: $(wc -l <"$T/api")"

@@ -15,6 +15,9 @@ T_PIDS=()
 say() { echo "== $*"; }
 fail() { echo "FAIL: $*" >&2; [ -f "$T/xenlogd.log" ] && tail -n 20 "$T/xenlogd.log" >&2; exit 1; }
 skip() { echo "skipped: $*"; exit 77; }
+# skip_part REASON: a part of the test cannot run here; tests/run.sh counts
+# the line as one skipped (the rest of the test goes on).
+skip_part() { echo "SKIP: $*"; }
 
 t_cleanup() {
     local p
@@ -102,3 +105,28 @@ boot_sector() {
     ld -m elf_i386 -Ttext 0x7c00 --oformat binary -e _start -o "$out" "$out.o" || fail "linking $src"
     [ "$(stat -c %s "$out")" = 512 ] || fail "$out is not a 512-byte boot sector"
 }
+
+# stat_of DOMID ID FIELD: FIELD of stream DOMID/ID from `xenlog stats --json`
+# (JSON form: 12, true, "ready"); status 1 if xenlogd does not serve it.
+stat_of() {
+    "$XENLOG" stats --json "$1" | python3 -c '
+import json, sys
+for s in json.load(sys.stdin)["streams"]:
+    if s["domid"] == int(sys.argv[1]) and s["id"] == int(sys.argv[2]):
+        print(json.dumps(s[sys.argv[3]]))
+        sys.exit(0)
+sys.exit(1)' "$1" "$2" "$3"
+}
+served() { stat_of "$1" "$2" id >/dev/null; }
+# taken DOMID ID BYTES: xenlogd has read BYTES bytes in all from the stream's
+# FIFO (waits up to 20 s).
+bytes_in_is() { [ "$(stat_of "$1" "$2" bytes_in)" = "$3" ]; }
+taken() {
+    retry 20 bytes_in_is "$@" ||
+        fail "stream $1/$2: $(stat_of "$1" "$2" bytes_in) bytes taken from the FIFO, want $3"
+}
+
+# kv KEY FILE: the value after the word KEY on the last line of FILE that
+# has it (the "key value ..." lines of tests/tools/linecheck, linegen and
+# boundwatch).
+kv() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) v = $(i + 1) } END { print v }' "$2"; }

@@ -8,4 +8,9 @@ export XENLOGD=${XENLOGD:-$build/console/xenlogd}
 export XENLOG=${XENLOG:-$build/tools/xenlog}
 export XENLOG_DROPIN=${XENLOG_DROPIN:-$build/libxl-glue/.libs/xenlog-libxl-dropin.so}
 export XSD_SHIM=${XSD_SHIM:-$build/tests/shim/xsd-shim.so}
+# check_programs: builds the test helpers (check_PROGRAMS, the shim) in the
+# build dir, if it has a Makefile (make check does it by itself).
+check_programs() {
+    [ ! -f "$build/Makefile" ] || make -C "$build" -s check-programs >&2
+}
 export PATH=$build/tests/tools:$build/tests/bench:$build/tools:$PATH

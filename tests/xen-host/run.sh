@@ -67,6 +67,8 @@ echo "FIGURE setup_s $(( $(date +%s) - t ))" >> "$XH_LOG"
 XS_OUT=${XEN_SYSTEM_CACHE:-/var/cache/xenlogd-xen-system}/out
 cp "$XS_OUT"/{vmlinuz,guest.cpio.gz,debugcon-flood.img,serial-flood.img} "$XH_SHARE/assets/"
 cp "$HERE"/*.sh "$SRC/tests/xen-system/guests.sh" "$XH_SHARE/xen-host/"
+# the test helpers are check_PROGRAMS: not made by a plain `make`
+[ ! -f "$BUILD/Makefile" ] || make -C "$BUILD" -s check-programs >&2 || die "make check-programs in $BUILD"
 for f in boundwatch linecheck; do
     [ -x "$BUILD/tests/tools/$f" ] || die "$BUILD/tests/tools/$f missing: build first"
     cp "$BUILD/tests/tools/$f" "$XH_SHARE/bin/"

@@ -4,8 +4,8 @@
 # run.sh [BUILD_DIR] - the xenlogd system test on a real Xen hypervisor.
 #
 # Boots Xen 4.17 + a Debian dom0 under QEMU (TCG; setup.sh prepares and
-# caches everything, boot.sh boots) and runs system-dom0.sh there with the
-# project's binaries from BUILD_DIR (default: the source tree, an in-tree
+# caches everything, boot.sh boots) and runs dom0-run.sh there (the
+# scenarios/NN-NAME.sh over dom0-lib.sh) with the project's binaries from BUILD_DIR (default: the source tree, an in-tree
 # build; tests/all.sh passes its out-of-tree `build`).  See SYSTEM-TEST.md.
 #
 # Prints the dom0 script's log, its FIGURE lines again, and ends with the
@@ -41,6 +41,8 @@ bin() {
     d=$(dirname "$1"); f=$(basename "$1")
     if [ -x "$d/.libs/$f" ]; then echo "$d/.libs/$f"; else echo "$1"; fi
 }
+# the test helpers are check_PROGRAMS: not made by a plain `make`
+[ ! -f "$BUILD/Makefile" ] || make -C "$BUILD" -s check-programs || die "make check-programs in $BUILD"
 XENLOGD_BIN=$(bin "$BUILD/console/xenlogd")
 XENLOG_BIN=$(bin "$BUILD/tools/xenlog")
 DROPIN=$BUILD/libxl-glue/.libs/xenlog-libxl-dropin.so
@@ -64,6 +66,10 @@ cp "$XENLOG_BIN" "$SHARE/bin/xenlog"
 cp "$DROPIN" "$SHARE/bin/"
 cp "$BUILD"/tests/tools/{linegen,linecheck,boundwatch} "$SHARE/bin/"
 cp -L "$LIBXENLOG" "$SHARE/lib/"
+# the harness and the scenarios (dom0-run.sh runs them from /host/xen-system)
+mkdir -p "$SHARE/xen-system/scenarios"
+cp "$HERE/dom0-lib.sh" "$SHARE/xen-system/"
+cp "$HERE"/scenarios/[0-9]*.sh "$SHARE/xen-system/scenarios/"
 # the echo guest of the console scenario (tests/console/echo.s, as t-console)
 as --32 -o "$SHARE/echo.o" "$SRC/tests/console/echo.s" &&
     ld -m elf_i386 -Ttext 0x7c00 --oformat binary -e _start -o "$SHARE/bin/echo.img" "$SHARE/echo.o" ||
@@ -90,7 +96,7 @@ t=$(date +%s)
 rc=0
 LD_LIBRARY_PATH=$SHARE/lib "$HERE/boot.sh" --no-setup --share "$SHARE" "${libs[@]}" \
     --timeout "${XEN_SYSTEM_TIMEOUT:-900}" ${envs[@]+"${envs[@]}"} ${verbose[@]+"${verbose[@]}"} \
-    "$HERE/system-dom0.sh" || rc=$?
+    "$HERE/dom0-run.sh" || rc=$?
 echo "xen-system: boot.sh exit status $rc after $(( $(date +%s) - t )) s"
 
 LOG=$SHARE/out/dom0-script.log
