@@ -18,4 +18,10 @@ check "plain xl create: qemu-dm-plain1.log is a ready stream QEMU writes into" \
     wait_for 120 xh_stream_fed plain1
 figure streams_plain1_create_to_output_s $(( $(date +%s) - t ))
 figure streams_plain1_limit_copies "$(xh_limits plain1 | tr ' ' /)"
+# Boot markers are on by default (xenlogd.conf(5)): the new stream's file
+# starts with one naming the domain libxl gave it and its name.
+check "qemu-dm-plain1.log starts with a boot marker naming domain $(domid plain1) (plain1)" \
+    eval 'head -n 1 /var/log/xen/qemu-dm-plain1.log |
+          grep -qE "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{12}Z xenlogd: start of domain $(domid plain1) \(plain1\), stream [0-9]+ \(qemu-dm-plain1.log\)\$"'
+figure streams_plain1_boot_marker "$(head -n 1 /var/log/xen/qemu-dm-plain1.log)"
 check "xl destroy plain1" timeout 120 xl destroy plain1
