@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * zcheck: drives the compressed history (console/compress*.c) directly,
+ * with a writer as fast as memory (or paced by the worker, -p), while a
+ * watcher thread samples the directory's bytes; then reads the whole
+ * history back through zhist_tail() and checks it, and some shorter tails.
+ *
+ *   zcheck [-l LIMIT] [-n COPIES] [-m MAX_COPIES] [-b BYTES] [-c CORPUS|random]
+ *          [-z LEVEL] [-p] [-r REOPEN_EVERY] DIR
+ *
+ * Lines written: "N<12 digits> <corpus line n mod lines>" (or random bytes).
+ * Prints key=value lines; exits 0 if the bound held at every counted sample
+ * and the history is the tail of what was written, lines consecutive;
+ * 1 on a failed check, 100 on usage, 111 on a system error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compress.h"
+#include "rotate.h"
+#include "lines.h"
+#include "zcheck.h"
+
+#define BUF (64 * 1024)
+#define RING (4u << 20)
+#define MAXLINE 4096
+
+struct gen {
+    char **lines;           /* the corpus, or NULL: random bytes */
+    size_t *lens, nlines;
+};
+
+struct run {
+    const char *dir;
+    uint64_t limit, bytes;
+    unsigned copies, max_copies, reopen;
+    int level;
+    bool pace;
+    struct gen g;
+    int dfd;
+    struct zworker *w;
+    struct zhist *h;
+    int ffd;
+    uint64_t fsize, nlines, written, rotations;
+};
+
+struct chk {
+    const struct gen *g;
+    char line[MAXLINE + 64];
+    size_t len;
+    uint64_t next, lines, bad, bytes;
+    bool started;
+    char *ring;             /* the last RING bytes */
+    uint64_t total;
+};
+
+static void die(const char *what)
+{
+    perror(what);
+    exit(111);
+}
+
+/* Line n into out; its length. */
+static size_t gen_line(const struct gen *g, uint64_t n, char *out)
+{
+    size_t len = (size_t)snprintf(out, 32, "N%012llu ", (unsigned long long)n), i;
+
+    if (g->lines) {
+        size_t k = (size_t)(n % g->nlines);
+
+        memcpy(out + len, g->lines[k], g->lens[k]);
+        len += g->lens[k];
+    } else {
+        uint64_t x = lines_mix(n);
+
+        for (i = 0; i < 100; i++, x = lines_mix(x + i)) {
+            char c = (char)(x & 0xff);
+            out[len++] = c == '\n' ? 'x' : c;
+        }
+    }
+    out[len++] = '\n';
+    return len;
+}
+
+static void load_corpus(struct gen *g, const char *path)
+{
+    FILE *f;
+    char *line = NULL;
+    size_t cap = 0, n = 0;
+    ssize_t len;
+
+    if (strcmp(path, "random") == 0)
+        return;
+    if (!(f = fopen(path, "r")))
+        die(path);
+    while ((len = getline(&line, &cap, f)) > 0) {
+        if (n == g->nlines) {
+            g->nlines = g->nlines ? g->nlines * 2 : 1024;
+            g->lines = realloc(g->lines, g->nlines * sizeof(*g->lines));
+            g->lens = realloc(g->lens, g->nlines * sizeof(*g->lens));
+            if (!g->lines || !g->lens)
+                die("realloc");
+        }
+        if (line[len - 1] == '\n')
+            len--;
+        g->lens[n] = (size_t)len < MAXLINE ? (size_t)len : MAXLINE;
+        if (!(g->lines[n] = malloc(g->lens[n] + 1)))
+            die("malloc");
+        memcpy(g->lines[n], line, g->lens[n]);
+        n++;
+    }
+    free(line);
+    fclose(f);
+    g->nlines = n;
+    if (n == 0) {
+        fprintf(stderr, "%s: empty corpus\n", path);
+        exit(100);
+    }
+}
+
+static void hist_open(struct run *r)
+{
+    struct zhist_params p = { .limit = r->limit, .copies = r->copies,
+                              .max_copies = r->max_copies, .uid = getuid() };
+    int e = zhist_open(r->w, r->dfd, "f", &p, &r->h);
+
+    if (e < 0) {
+        errno = -e;
+        die("zhist_open");
+    }
+}
+
+static void new_f(struct run *r)
+{
+    const char *why;
+
+    r->ffd = logfile_create(r->dfd, "f", getuid(), &why);
+    if (r->ffd < 0) {
+        fprintf(stderr, "create f: %s\n", why);
+        exit(111);
+    }
+    r->fsize = 0;
+}
+
+static void rotate(struct run *r)
+{
+    int e = zhist_rotate(r->h, r->fsize);
+
+    if (e < 0) {
+        errno = -e;
+        die("zhist_rotate");
+    }
+    close(r->ffd);
+    new_f(r);
+    r->rotations++;
+    if (r->pace)
+        zworker_drain(r->w);
+    if (r->reopen && r->rotations % r->reopen == 0) {
+        zhist_close(r->h);      /* as a daemon restarting: adopt what is there */
+        hist_open(r);
+    }
+}
+
+static void flush(struct run *r, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = pwrite(r->ffd, buf, len, (off_t)r->fsize);
+
+        if (n < 0)
+            die("write f");
+        buf += n;
+        len -= (size_t)n;
+        r->fsize += (uint64_t)n;
+    }
+}
+
+/* The writer: whole lines, f never above the limit. */
+static void write_all(struct run *r)
+{
+    static char buf[BUF + MAXLINE + 64];
+    char line[MAXLINE + 64];
+    size_t blen = 0;
+
+    new_f(r);
+    while (r->written < r->bytes) {
+        size_t len = gen_line(&r->g, r->nlines, line);
+
+        if (r->fsize + blen + len > r->limit) {
+            flush(r, buf, blen);
+            blen = 0;
+            rotate(r);
+        }
+        if (blen + len > BUF) {
+            flush(r, buf, blen);
+            blen = 0;
+        }
+        memcpy(buf + blen, line, len);
+        blen += len;
+        r->nlines++;
+        r->written += len;
+    }
+    flush(r, buf, blen);
+}
+
+/* One whole line read back: its number the next one, its bytes line n's. */
+static void check_line(struct chk *c)
+{
+    char want[MAXLINE + 64];
+    unsigned long long n;
+
+    if (sscanf(c->line, "N%llu ", &n) != 1) {
+        c->bad++;
+        return;
+    }
+    if (c->started && n != c->next)
+        c->bad++;
+    c->started = true;
+    c->next = n + 1;
+    c->lines++;
+    if (gen_line(c->g, n, want) != c->len || memcmp(want, c->line, c->len) != 0)
+        c->bad++;
+}
+
+static int chk_emit(void *arg, const void *buf, size_t len)
+{
+    struct chk *c = arg;
+    const char *p = buf;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        c->ring[c->total++ % RING] = p[i];
+        if (c->len < sizeof(c->line))
+            c->line[c->len] = p[i];
+        c->len++;
+        if (p[i] == '\n') {
+            if (c->len > sizeof(c->line))
+                c->bad++;
+            else
+                check_line(c);
+            c->len = 0;
+        }
+    }
+    return 0;
+}
+
+struct grab {
+    char *buf;
+    size_t len;
+};
+
+static int grab_emit(void *arg, const void *buf, size_t len)
+{
+    struct grab *g = arg;
+
+    memcpy(g->buf + g->len, buf, len);
+    g->len += len;
+    return 0;
+}
+
+/* zhist_tail(want) is the last want bytes of the whole history. */
+static bool check_tail(struct run *r, struct chk *c, uint64_t want)
+{
+    struct grab g = { malloc(RING), 0 };
+    int64_t n;
+    uint64_t i, from;
+    bool ok;
+
+    if (!g.buf)
+        die("malloc");
+    if (want > c->total)
+        want = c->total;
+    n = zhist_tail(r->h, want, r->ffd, r->fsize, grab_emit, &g);
+    from = c->total - want;
+    ok = n == (int64_t)want && g.len == want;
+    for (i = 0; ok && i < want; i++)
+        ok = g.buf[i] == c->ring[(from + i) % RING];
+    printf("tail_%llu=%s\n", (unsigned long long)want, ok ? "ok" : "BAD");
+    free(g.buf);
+    return ok;
+}
+
+/* Sum of st_size of the files in the directory now (a stable sample). */
+static uint64_t disk_now(int dfd)
+{
+    struct zwatch_result res;
+
+    zwatch_once(dfd, &res);
+    return res.max_total;
+}
+
+static void usage(void)
+{
+    fputs("usage: zcheck [-l LIMIT] [-n COPIES] [-m MAX_COPIES] [-b BYTES] [-c CORPUS|random]\n"
+          "              [-z LEVEL] [-p] [-r REOPEN_EVERY] DIR\n", stderr);
+    exit(100);
+}
+
+static void parse(struct run *r, int argc, char **argv)
+{
+    int o;
+
+    while ((o = getopt(argc, argv, "l:n:m:b:c:z:pr:")) != -1) {
+        switch (o) {
+        case 'l': r->limit = strtoull(optarg, NULL, 10); break;
+        case 'n': r->copies = (unsigned)strtoul(optarg, NULL, 10); break;
+        case 'm': r->max_copies = (unsigned)strtoul(optarg, NULL, 10); break;
+        case 'b': r->bytes = strtoull(optarg, NULL, 10); break;
+        case 'c': load_corpus(&r->g, optarg); break;
+        case 'z': r->level = atoi(optarg); break;
+        case 'p': r->pace = true; break;
+        case 'r': r->reopen = (unsigned)strtoul(optarg, NULL, 10); break;
+        default: usage();
+        }
+    }
+    if (optind != argc - 1 || r->limit < 1024 || r->max_copies < 1 ||
+        r->max_copies > ZHIST_MAX_COPIES)
+        usage();
+    r->dir = argv[optind];
+}
+
+static void report(struct run *r, const struct zwatch_result *wr, const struct chk *c)
+{
+    struct zworker_stats ws;
+    struct zhist_stats hs;
+    uint64_t budget = r->limit * (r->copies + 1);
+    double gib;
+
+    zworker_stats(r->w, &ws);
+    zhist_stats(r->h, &hs);
+    gib = (double)ws.in / (1u << 30);
+    printf("budget=%llu written=%llu rotations=%llu copies=%u zst=%u\n",
+           (unsigned long long)budget, (unsigned long long)r->written,
+           (unsigned long long)r->rotations, hs.ncopies, hs.nzst);
+    printf("samples=%llu counted=%llu max_total=%llu max_blocks=%llu violations=%llu\n",
+           (unsigned long long)wr->samples, (unsigned long long)wr->counted,
+           (unsigned long long)wr->max_total, (unsigned long long)wr->max_blocks,
+           (unsigned long long)wr->violations);
+    printf("history=%llu lines=%llu bad=%llu disk=%llu history_per_budget=%.2f\n",
+           (unsigned long long)c->total, (unsigned long long)c->lines,
+           (unsigned long long)c->bad, (unsigned long long)disk_now(r->dfd),
+           (double)c->total / (double)budget);
+    printf("worker_in=%llu worker_out=%llu ratio=%.2f done=%llu aborted=%llu "
+           "MBps=%.1f MBps_without_sync=%.1f cpu_s_per_GiB=%.2f\n",
+           (unsigned long long)ws.in, (unsigned long long)ws.out,
+           ws.out ? (double)ws.in / (double)ws.out : 0.0,
+           (unsigned long long)ws.done, (unsigned long long)ws.aborted,
+           ws.busy_ns ? (double)ws.in / 1e6 / ((double)ws.busy_ns / 1e9) : 0.0,
+           ws.busy_ns > ws.sync_ns ?
+               (double)ws.in / 1e6 / ((double)(ws.busy_ns - ws.sync_ns) / 1e9) : 0.0,
+           gib > 0 ? (double)ws.cpu_ns / 1e9 / gib : 0.0);
+}
+
+int main(int argc, char **argv)
+{
+    struct run r = { .limit = 1 << 20, .copies = 4, .max_copies = 100, .bytes = 64 << 20 };
+    struct chk c = { .g = &r.g };
+    struct zwatch_result wr;
+    struct zwatch *z;
+    int64_t n;
+    bool ok;
+
+    parse(&r, argc, argv);
+    if ((r.dfd = open(r.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        die(r.dir);
+    if (!(r.w = zworker_start(r.level)) || !(c.ring = malloc(RING)))
+        die("zworker_start");
+    hist_open(&r);
+    if (!(z = zwatch_start(r.dfd, r.limit * (r.copies + 1))))
+        die("zwatch_start");
+    write_all(&r);
+    zworker_drain(r.w);
+    zwatch_stop(z, &wr);
+    n = zhist_tail(r.h, UINT64_MAX, r.ffd, r.fsize, chk_emit, &c);
+    report(&r, &wr, &c);
+    ok = n >= 0 && (uint64_t)n == c.total && c.bad == 0 && c.len == 0 && c.lines > 0 &&
+         c.next == r.nlines && wr.violations == 0 && wr.counted > 0;
+    ok &= check_tail(&r, &c, 1) & check_tail(&r, &c, 1000) &
+          check_tail(&r, &c, (1u << 20) + 3) & check_tail(&r, &c, RING);
+    printf("result=%s\n", ok ? "ok" : "FAIL");
+    zhist_close(r.h);
+    zworker_stop(r.w);
+    close(r.ffd);
+    close(r.dfd);
+    free(c.ring);
+    return ok ? 0 : 1;
+}
