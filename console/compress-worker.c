@@ -193,7 +193,6 @@ static int frame(struct zworker *w, struct job *j, size_t n)
 {
     ZSTD_inBuffer in = { w->in, n, 0 };
     size_t rem;
-    int r;
 
     if (ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(w->cctx, n)))
         return -EIO;
@@ -203,8 +202,12 @@ static int frame(struct zworker *w, struct job *j, size_t n)
         rem = ZSTD_compressStream2(w->cctx, &out, &in, ZSTD_e_end);
         if (ZSTD_isError(rem))
             return -EIO;
-        if (out.pos > 0 && (r = put(j, w->out, out.pos)) < 0)
-            return r;
+        if (out.pos > 0) {
+            int r = put(j, w->out, out.pos);
+
+            if (r < 0)
+                return r;
+        }
     } while (rem != 0);
     return 0;
 }
@@ -276,7 +279,6 @@ static int install(struct zhist *h, long i)
 static void job_end(struct job *j, int r)
 {
     struct zhist *h = j->h;
-    char tmp[ZNAME_LEN];
     long i;
 
     pthread_mutex_lock(&h->mu);
@@ -284,6 +286,8 @@ static void job_end(struct job *j, int r)
     if (r == 0)
         r = h->closing || i < 0 ? -ECANCELED : install(h, i);
     if (r < 0) {
+        char tmp[ZNAME_LEN];
+
         zname(h, tmp, 0, false);
         unlinkat(h->dfd, tmp, 0);
         h->held -= h->tmp;
@@ -383,7 +387,8 @@ struct zworker *zworker_start(int level)
     w->out = malloc(w->out_cap);
     w->cctx = ZSTD_createCCtx();
     if (!w->in || !w->out || !w->cctx ||
-        ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, level ?: 1)) ||
+        ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel,
+                                                  level > 0 ? level : 1)) ||
         ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1))) {
         worker_free(w);
         errno = ENOMEM;

@@ -131,22 +131,19 @@ static bool scan_one(struct zhist *h, unsigned k, struct zcopy *c)
     return has_raw || has_zst;
 }
 
-/* Takes the copies as they are on disk (h->mu held, or h not yet shared). */
+/* Takes the copies as they are on disk (h->mu held, or h not yet shared);
+ * h->tmp (the worker's) is kept and counted. */
 static int scan(struct zhist *h)
 {
-    char tmp[ZNAME_LEN];
-    struct stat st;
     struct zcopy c;
     unsigned k;
-    int r;
 
     h->n = 0;
-    h->held = h->tmp = 0;
-    zname(h, tmp, 0, false);
-    if (ours(h, tmp, &st))
-        unlinkat(h->dfd, tmp, 0);
+    h->held = h->tmp;
     for (k = 1; k <= ZHIST_MAX_COPIES + 1 && scan_one(h, k, &c); k++) {
-        if ((r = grow(h, k)) < 0)
+        int r = grow(h, k);
+
+        if (r < 0)
             return r;
         h->v[h->n++] = c;
         h->held += c.disk;
@@ -159,6 +156,8 @@ int zhist_open(struct zworker *w, int dfd, const char *base, const struct zhist_
                struct zhist **out)
 {
     struct zhist *h = calloc(1, sizeof(*h));
+    char tmp[ZNAME_LEN];
+    struct stat st;
     int r;
 
     assert(p->max_copies >= 1 && p->max_copies <= ZHIST_MAX_COPIES);
@@ -176,6 +175,11 @@ int zhist_open(struct zworker *w, int dfd, const char *base, const struct zhist_
     h->budget = p->limit * p->copies;
     h->refs = 1;
     snprintf(h->base, sizeof(h->base), "%s", base);
+    /* A .tmp left by a daemon that stopped (or by this stream's previous
+     * zhist, whose job gives up at its next piece). */
+    zname(h, tmp, 0, false);
+    if (ours(h, tmp, &st))
+        unlinkat(h->dfd, tmp, 0);
     if ((r = scan(h)) < 0) {
         zhist_unref(h);
         return r;
@@ -230,14 +234,10 @@ int zhist_rotate(struct zhist *h, uint64_t fsize)
     pthread_mutex_lock(&h->mu);
     r = rotate_locked(h, fsize);
     if (r < 0) {
-        uint64_t tmp = h->tmp;
         /* Where the names are now: the directory says. The .tmp stays
          * the worker's (it finds its copy gone or not). */
         log_warnx(-r, "%s: rotation failed; taking its copies again", h->base);
-        h->tmp = 0;
         scan(h);
-        h->tmp = tmp;
-        h->held += tmp;
     }
     work = zhist_wants_work(h);
     pthread_mutex_unlock(&h->mu);

@@ -6,9 +6,13 @@
  * history back through zhist_tail() and checks it, and some shorter tails.
  *
  *   zcheck [-l LIMIT] [-n COPIES] [-m MAX_COPIES] [-b BYTES] [-c CORPUS|random]
- *          [-z LEVEL] [-p] [-r REOPEN_EVERY] DIR
+ *          [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] DIR
  *
  * Lines written: "N<12 digits> <corpus line n mod lines>" (or random bytes).
+ * -p: after each rotation, wait until the worker is idle (the history it
+ * holds when it keeps up); -r K: close and reopen the history every K
+ * rotations (a daemon restarting adopts the copies); -o: the history read
+ * back written to DUMP (for a check with zstdcat).
  * Prints key=value lines; exits 0 if the bound held at every counted sample
  * and the history is the tail of what was written, lines consecutive;
  * 1 on a failed check, 100 on usage, 111 on a system error.
@@ -34,10 +38,11 @@
 struct gen {
     char **lines;           /* the corpus, or NULL: random bytes */
     size_t *lens, nlines;
+    size_t maxpay;          /* a line's payload at most (a line fits in f) */
 };
 
 struct run {
-    const char *dir;
+    const char *dir, *dump;
     uint64_t limit, bytes;
     unsigned copies, max_copies, reopen;
     int level;
@@ -54,9 +59,10 @@ struct chk {
     const struct gen *g;
     char line[MAXLINE + 64];
     size_t len;
-    uint64_t next, lines, bad, bytes;
+    uint64_t next, lines, bad;
     bool started;
     char *ring;             /* the last RING bytes */
+    FILE *dump;             /* -o: the history read back, or NULL */
     uint64_t total;
 };
 
@@ -69,15 +75,17 @@ static void die(const char *what)
 /* Line n into out; its length. */
 static size_t gen_line(const struct gen *g, uint64_t n, char *out)
 {
-    size_t len = (size_t)snprintf(out, 32, "N%012llu ", (unsigned long long)n), i;
+    size_t len = (size_t)snprintf(out, 32, "N%012llu ", (unsigned long long)n);
 
     if (g->lines) {
         size_t k = (size_t)(n % g->nlines);
+        size_t pay = g->lens[k] < g->maxpay ? g->lens[k] : g->maxpay;
 
-        memcpy(out + len, g->lines[k], g->lens[k]);
-        len += g->lens[k];
+        memcpy(out + len, g->lines[k], pay);
+        len += pay;
     } else {
         uint64_t x = lines_mix(n);
+        size_t i;
 
         for (i = 0; i < 100; i++, x = lines_mix(x + i)) {
             char c = (char)(x & 0xff);
@@ -233,6 +241,8 @@ static int chk_emit(void *arg, const void *buf, size_t len)
     const char *p = buf;
     size_t i;
 
+    if (c->dump && fwrite(buf, 1, len, c->dump) != len)
+        die("write the dump");
     for (i = 0; i < len; i++) {
         c->ring[c->total++ % RING] = p[i];
         if (c->len < sizeof(c->line))
@@ -297,7 +307,7 @@ static uint64_t disk_now(int dfd)
 static void usage(void)
 {
     fputs("usage: zcheck [-l LIMIT] [-n COPIES] [-m MAX_COPIES] [-b BYTES] [-c CORPUS|random]\n"
-          "              [-z LEVEL] [-p] [-r REOPEN_EVERY] DIR\n", stderr);
+          "              [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] DIR\n", stderr);
     exit(100);
 }
 
@@ -305,7 +315,7 @@ static void parse(struct run *r, int argc, char **argv)
 {
     int o;
 
-    while ((o = getopt(argc, argv, "l:n:m:b:c:z:pr:")) != -1) {
+    while ((o = getopt(argc, argv, "l:n:m:b:c:z:pr:o:")) != -1) {
         switch (o) {
         case 'l': r->limit = strtoull(optarg, NULL, 10); break;
         case 'n': r->copies = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -315,6 +325,7 @@ static void parse(struct run *r, int argc, char **argv)
         case 'z': r->level = atoi(optarg); break;
         case 'p': r->pace = true; break;
         case 'r': r->reopen = (unsigned)strtoul(optarg, NULL, 10); break;
+        case 'o': r->dump = optarg; break;
         default: usage();
         }
     }
@@ -322,6 +333,7 @@ static void parse(struct run *r, int argc, char **argv)
         r->max_copies > ZHIST_MAX_COPIES)
         usage();
     r->dir = argv[optind];
+    r->g.maxpay = r->limit / 4 < MAXLINE ? (size_t)(r->limit / 4) : MAXLINE;
 }
 
 static void report(struct run *r, const struct zwatch_result *wr, const struct chk *c)
@@ -376,7 +388,11 @@ int main(int argc, char **argv)
     write_all(&r);
     zworker_drain(r.w);
     zwatch_stop(z, &wr);
+    if (r.dump && !(c.dump = fopen(r.dump, "w")))
+        die(r.dump);
     n = zhist_tail(r.h, UINT64_MAX, r.ffd, r.fsize, chk_emit, &c);
+    if (c.dump && fclose(c.dump) != 0)
+        die(r.dump);
     report(&r, &wr, &c);
     ok = n >= 0 && (uint64_t)n == c.total && c.bad == 0 && c.len == 0 && c.lines > 0 &&
          c.next == r.nlines && wr.violations == 0 && wr.counted > 0;

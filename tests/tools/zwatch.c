@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -101,8 +102,15 @@ static bool sample(struct zwatch *z)
         z->res.max_total = size;
     if (blocks > z->res.max_blocks)
         z->res.max_blocks = blocks;
-    if (size > z->budget)
-        z->res.violations++;
+    if (size > z->budget && z->res.violations++ == 0) {
+        struct stat st;
+        int i;
+
+        for (i = 0; i < na; i++)
+            if (fstatat(z->dirfd, z->a[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                fprintf(stderr, "violation: %s ino %lu now %lld\n", z->a[i].name,
+                        (unsigned long)z->a[i].ino, (long long)st.st_size);
+    }
     return true;
 }
 
