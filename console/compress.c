@@ -77,7 +77,7 @@ bool zhist_wants_work(const struct zhist *h)
 {
     unsigned i;
 
-    for (i = 0; i < h->n; i++)
+    for (i = 0; h->p.compress && i < h->n; i++)
         if (!h->v[i].zst && !h->v[i].busy && !h->v[i].skip)
             return true;
     return false;

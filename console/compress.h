@@ -44,7 +44,8 @@ struct zworker_stats {
 };
 
 /* Starts the worker (zstd level 1..19; 0: the default, 1). Signals stay
- * blocked in it. NULL with errno set. Before the sandbox is entered. */
+ * blocked in it. NULL with errno set. After sandbox_enter(): Landlock
+ * confines only the threads made after it (seccomp allows clone3). */
 struct zworker *zworker_start(int level);
 
 /* Stops and joins the worker; every zhist must be closed before. */
@@ -60,6 +61,9 @@ struct zhist_params {
     unsigned copies;           /* N: the budget is L * (N + 1) */
     unsigned max_copies;       /* at most this many copies kept (<= ZHIST_MAX_COPIES) */
     uid_t uid;                 /* owner of every file */
+    bool compress;             /* false: copies stay raw (.zst ones left from a run
+                                * with compression are kept, counted, shifted, and
+                                * removed oldest first like the others) */
 };
 
 /*

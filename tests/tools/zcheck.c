@@ -6,13 +6,14 @@
  * history back through zhist_tail() and checks it, and some shorter tails.
  *
  *   zcheck [-l LIMIT] [-n COPIES] [-m MAX_COPIES] [-b BYTES] [-c CORPUS|random]
- *          [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] DIR
+ *          [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] [-R] DIR
  *
  * Lines written: "N<12 digits> <corpus line n mod lines>" (or random bytes).
  * -p: after each rotation, wait until the worker is idle (the history it
  * holds when it keeps up); -r K: close and reopen the history every K
  * rotations (a daemon restarting adopts the copies); -o: the history read
- * back written to DUMP (for a check with zstdcat).
+ * back written to DUMP (for a check with zstdcat); -R: compression off
+ * (the history keeps raw copies, and takes over .zst ones left in DIR).
  * Prints key=value lines; exits 0 if the bound held at every counted sample
  * and the history is the tail of what was written, lines consecutive;
  * 1 on a failed check, 100 on usage, 111 on a system error.
@@ -46,7 +47,7 @@ struct run {
     uint64_t limit, bytes;
     unsigned copies, max_copies, reopen;
     int level;
-    bool pace;
+    bool pace, raw;
     struct gen g;
     int dfd;
     struct zworker *w;
@@ -132,10 +133,21 @@ static void load_corpus(struct gen *g, const char *path)
     }
 }
 
+static void free_corpus(struct gen *g)
+{
+    size_t i;
+
+    for (i = 0; g->lines && i < g->nlines; i++)
+        free(g->lines[i]);
+    free(g->lines);
+    free(g->lens);
+}
+
 static void hist_open(struct run *r)
 {
     struct zhist_params p = { .limit = r->limit, .copies = r->copies,
-                              .max_copies = r->max_copies, .uid = getuid() };
+                              .max_copies = r->max_copies, .uid = getuid(),
+                              .compress = !r->raw };
     int e = zhist_open(r->w, r->dfd, "f", &p, &r->h);
 
     if (e < 0) {
@@ -307,7 +319,7 @@ static uint64_t disk_now(int dfd)
 static void usage(void)
 {
     fputs("usage: zcheck [-l LIMIT] [-n COPIES] [-m MAX_COPIES] [-b BYTES] [-c CORPUS|random]\n"
-          "              [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] DIR\n", stderr);
+          "              [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] [-R] DIR\n", stderr);
     exit(100);
 }
 
@@ -315,7 +327,7 @@ static void parse(struct run *r, int argc, char **argv)
 {
     int o;
 
-    while ((o = getopt(argc, argv, "l:n:m:b:c:z:pr:o:")) != -1) {
+    while ((o = getopt(argc, argv, "l:n:m:b:c:z:pr:o:R")) != -1) {
         switch (o) {
         case 'l': r->limit = strtoull(optarg, NULL, 10); break;
         case 'n': r->copies = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -326,6 +338,7 @@ static void parse(struct run *r, int argc, char **argv)
         case 'p': r->pace = true; break;
         case 'r': r->reopen = (unsigned)strtoul(optarg, NULL, 10); break;
         case 'o': r->dump = optarg; break;
+        case 'R': r->raw = true; break;
         default: usage();
         }
     }
@@ -404,5 +417,6 @@ int main(int argc, char **argv)
     close(r.ffd);
     close(r.dfd);
     free(c.ring);
+    free_corpus(&r.g);
     return ok ? 0 : 1;
 }

@@ -24,7 +24,7 @@
 #define MAXF 4096
 
 struct entry {
-    char name[256];
+    char name[sizeof(((struct dirent *)0)->d_name) + 1];
     ino_t ino;
 };
 
@@ -60,8 +60,7 @@ static int list(struct zwatch *z, struct entry *e, uint64_t *size, uint64_t *blo
             n = -1;      /* gone meanwhile: not a stable sample */
             break;
         }
-        strncpy(e[n].name, de->d_name, sizeof(e[n].name) - 1);
-        e[n].name[sizeof(e[n].name) - 1] = 0;
+        snprintf(e[n].name, sizeof(e[n].name), "%s", de->d_name);
         e[n].ino = st.st_ino;
         *size += (uint64_t)st.st_size;
         *blocks += (uint64_t)st.st_blocks * 512;
