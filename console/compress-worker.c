@@ -394,7 +394,15 @@ struct zworker *zworker_start(int level)
         errno = ENOMEM;
         return NULL;
     }
+    /* The signals meant for the process go to main's signalfd; those
+     * raised by the worker's own faults (a refused call: SIGSYS) stay. */
     sigfillset(&all);
+    sigdelset(&all, SIGSYS);
+    sigdelset(&all, SIGSEGV);
+    sigdelset(&all, SIGBUS);
+    sigdelset(&all, SIGFPE);
+    sigdelset(&all, SIGILL);
+    sigdelset(&all, SIGABRT);
     pthread_sigmask(SIG_BLOCK, &all, &old);
     e = pthread_create(&w->thread, NULL, worker_main, w);
     pthread_sigmask(SIG_SETMASK, &old, NULL);

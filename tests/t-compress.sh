@@ -62,6 +62,9 @@ joined_z() {    # the copies oldest first (each .zst checked by zstd -t), then f
 # bound removes some before the worker gets to them; the history is closed
 # and taken again (a daemon's restart) every 7 rotations.
 zrun race -l $MIB -n 4 -m 100 -b $((64 * MIB)) -c "$serial" -r 7
+# Under the daemon's seccomp filter, entered before the worker starts (as
+# xenlogd does): every call the worker and the reader make is allowed.
+zrun seccomp -S -l $((256 * 1024)) -n 4 -m 100 -b $((16 * MIB)) -c "$serial" -r 5
 # Tiny files: thousands of rotations, a cap of 5 copies.
 zrun tiny -l 1024 -n 3 -m 5 -b $((4 * MIB)) -c "$serial"
 # Incompressible: copies stay raw (the .zst would not be smaller), the bound holds.

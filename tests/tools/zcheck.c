@@ -6,14 +6,16 @@
  * history back through zhist_tail() and checks it, and some shorter tails.
  *
  *   zcheck [-l LIMIT] [-n COPIES] [-m MAX_COPIES] [-b BYTES] [-c CORPUS|random]
- *          [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] [-R] DIR
+ *          [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] [-R] [-S] DIR
  *
  * Lines written: "N<12 digits> <corpus line n mod lines>" (or random bytes).
  * -p: after each rotation, wait until the worker is idle (the history it
  * holds when it keeps up); -r K: close and reopen the history every K
  * rotations (a daemon restarting adopts the copies); -o: the history read
  * back written to DUMP (for a check with zstdcat); -R: compression off
- * (the history keeps raw copies, and takes over .zst ones left in DIR).
+ * (the history keeps raw copies, and takes over .zst ones left in DIR);
+ * -S: under the daemon's seccomp filter (console/seccomp.c), entered before
+ * the worker starts, as the daemon does: a call it lacks kills zcheck.
  * Prints key=value lines; exits 0 if the bound held at every counted sample
  * and the history is the tail of what was written, lines consecutive;
  * 1 on a failed check, 100 on usage, 111 on a system error.
@@ -27,9 +29,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "compress.h"
-#include "rotate.h"
+#include "../../console/compress.h"
 #include "lines.h"
+#include "../../console/rotate.h"
+#include "../../console/seccomp.h"
 #include "zcheck.h"
 
 #define BUF (64 * 1024)
@@ -47,7 +50,7 @@ struct run {
     uint64_t limit, bytes;
     unsigned copies, max_copies, reopen;
     int level;
-    bool pace, raw;
+    bool pace, raw, sandbox;
     struct gen g;
     int dfd;
     struct zworker *w;
@@ -319,7 +322,7 @@ static uint64_t disk_now(int dfd)
 static void usage(void)
 {
     fputs("usage: zcheck [-l LIMIT] [-n COPIES] [-m MAX_COPIES] [-b BYTES] [-c CORPUS|random]\n"
-          "              [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] [-R] DIR\n", stderr);
+          "              [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] [-R] [-S] DIR\n", stderr);
     exit(100);
 }
 
@@ -327,7 +330,7 @@ static void parse(struct run *r, int argc, char **argv)
 {
     int o;
 
-    while ((o = getopt(argc, argv, "l:n:m:b:c:z:pr:o:R")) != -1) {
+    while ((o = getopt(argc, argv, "l:n:m:b:c:z:pr:o:RS")) != -1) {
         switch (o) {
         case 'l': r->limit = strtoull(optarg, NULL, 10); break;
         case 'n': r->copies = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -339,6 +342,7 @@ static void parse(struct run *r, int argc, char **argv)
         case 'r': r->reopen = (unsigned)strtoul(optarg, NULL, 10); break;
         case 'o': r->dump = optarg; break;
         case 'R': r->raw = true; break;
+        case 'S': r->sandbox = true; break;
         default: usage();
         }
     }
@@ -393,6 +397,10 @@ int main(int argc, char **argv)
     parse(&r, argc, argv);
     if ((r.dfd = open(r.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         die(r.dir);
+    if (r.sandbox && seccomp_enter() < 0) {
+        fputs("zcheck: cannot enter the seccomp filter\n", stderr);
+        return 111;
+    }
     if (!(r.w = zworker_start(r.level)) || !(c.ring = malloc(RING)))
         die("zworker_start");
     hist_open(&r);
