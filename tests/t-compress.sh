@@ -60,13 +60,14 @@ joined_z() {    # the copies oldest first (each .zst checked by zstd -t), then f
 
 # A writer faster than the worker: raw copies shift while compressed, the
 # bound removes some before the worker gets to them; the history is closed
-# and taken again (a daemon's restart) every 7 rotations.
-zrun race -l $MIB -n 4 -m 100 -b $((64 * MIB)) -c "$serial" -r 7
+# and taken again (a daemon's restart) every 7 rotations; every 3 rotations
+# a backlog is read across f and the copies while the worker renames.
+zrun race -l $MIB -n 4 -m 100 -b $((64 * MIB)) -c "$serial" -r 7 -t 3
 # Under the daemon's seccomp filter, entered before the worker starts (as
 # xenlogd does): every call the worker and the reader make is allowed.
 zrun seccomp -S -l $((256 * 1024)) -n 4 -m 100 -b $((16 * MIB)) -c "$serial" -r 5
 # Tiny files: thousands of rotations, a cap of 5 copies.
-zrun tiny -l 1024 -n 3 -m 5 -b $((4 * MIB)) -c "$serial"
+zrun tiny -l 1024 -n 3 -m 5 -b $((4 * MIB)) -c "$serial" -t 1
 # Incompressible: copies stay raw (the .zst would not be smaller), the bound holds.
 zrun random -l $((256 * 1024)) -n 3 -m 50 -b $((32 * MIB)) -c random
 # One copy: no room for a copy and its .zst together: nothing compressed.

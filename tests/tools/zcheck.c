@@ -6,7 +6,7 @@
  * history back through zhist_tail() and checks it, and some shorter tails.
  *
  *   zcheck [-l LIMIT] [-n COPIES] [-m MAX_COPIES] [-b BYTES] [-c CORPUS|random]
- *          [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] [-R] [-S] DIR
+ *          [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] [-R] [-S] [-t K] DIR
  *
  * Lines written: "N<12 digits> <corpus line n mod lines>" (or random bytes).
  * -p: after each rotation, wait until the worker is idle (the history it
@@ -15,7 +15,9 @@
  * back written to DUMP (for a check with zstdcat); -R: compression off
  * (the history keeps raw copies, and takes over .zst ones left in DIR);
  * -S: under the daemon's seccomp filter (console/seccomp.c), entered before
- * the worker starts, as the daemon does: a call it lacks kills zcheck.
+ * the worker starts, as the daemon does: a call it lacks kills zcheck;
+ * -t K: every K rotations, a tail across f and the copies read back while
+ * the worker runs (an attach's backlog), checked.
  * Prints key=value lines; exits 0 if the bound held at every counted sample
  * and the history is the tail of what was written, lines consecutive;
  * 1 on a failed check, 100 on usage, 111 on a system error.
@@ -57,6 +59,9 @@ struct run {
     struct zhist *h;
     int ffd;
     uint64_t fsize, nlines, written, rotations;
+    unsigned live_every;    /* -t: a tail read back every so many rotations */
+    uint64_t live_ok;
+    char *live_ring;
 };
 
 struct chk {
@@ -64,7 +69,7 @@ struct chk {
     char line[MAXLINE + 64];
     size_t len;
     uint64_t next, lines, bad;
-    bool started;
+    bool started, skip_first;   /* skip_first: up to the first newline (a tail's cut) */
     char *ring;             /* the last RING bytes */
     FILE *dump;             /* -o: the history read back, or NULL */
     uint64_t total;
@@ -171,9 +176,33 @@ static void new_f(struct run *r)
     r->fsize = 0;
 }
 
+static int chk_emit(void *arg, const void *buf, size_t len);
+
+/* While the worker compresses and renames: a tail across f and the copies
+ * read back ends with the last line written, lines consecutive. */
+static void live_tail(struct run *r)
+{
+    struct chk c = { .g = &r->g, .skip_first = true, .ring = r->live_ring };
+    uint64_t want = 2 * r->limit + 12345 < RING ? 2 * r->limit + 12345 : RING;
+    int64_t n = zhist_tail(r->h, want, r->ffd, r->fsize, chk_emit, &c);
+
+    if (n <= 0 || (uint64_t)n > want || c.bad || c.len || !c.lines || c.next != r->nlines) {
+        fprintf(stderr, "live tail %lld of %llu: lines %llu bad %llu next %llu of %llu\n",
+                (long long)n, (unsigned long long)want, (unsigned long long)c.lines,
+                (unsigned long long)c.bad, (unsigned long long)c.next,
+                (unsigned long long)r->nlines);
+        exit(1);
+    }
+    r->live_ok++;
+}
+
 static void rotate(struct run *r)
 {
-    int e = zhist_rotate(r->h, r->fsize);
+    int e;
+
+    if (r->live_every && r->rotations % r->live_every == 0)
+        live_tail(r);
+    e = zhist_rotate(r->h, r->fsize);
 
     if (e < 0) {
         errno = -e;
@@ -260,6 +289,10 @@ static int chk_emit(void *arg, const void *buf, size_t len)
         die("write the dump");
     for (i = 0; i < len; i++) {
         c->ring[c->total++ % RING] = p[i];
+        if (c->skip_first) {
+            c->skip_first = p[i] != '\n';
+            continue;
+        }
         if (c->len < sizeof(c->line))
             c->line[c->len] = p[i];
         c->len++;
@@ -322,7 +355,7 @@ static uint64_t disk_now(int dfd)
 static void usage(void)
 {
     fputs("usage: zcheck [-l LIMIT] [-n COPIES] [-m MAX_COPIES] [-b BYTES] [-c CORPUS|random]\n"
-          "              [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] [-R] [-S] DIR\n", stderr);
+          "              [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] [-R] [-S] [-t K] DIR\n", stderr);
     exit(100);
 }
 
@@ -330,7 +363,7 @@ static void parse(struct run *r, int argc, char **argv)
 {
     int o;
 
-    while ((o = getopt(argc, argv, "l:n:m:b:c:z:pr:o:RS")) != -1) {
+    while ((o = getopt(argc, argv, "l:n:m:b:c:z:pr:o:RSt:")) != -1) {
         switch (o) {
         case 'l': r->limit = strtoull(optarg, NULL, 10); break;
         case 'n': r->copies = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -343,6 +376,7 @@ static void parse(struct run *r, int argc, char **argv)
         case 'o': r->dump = optarg; break;
         case 'R': r->raw = true; break;
         case 'S': r->sandbox = true; break;
+        case 't': r->live_every = (unsigned)strtoul(optarg, NULL, 10); break;
         default: usage();
         }
     }
@@ -370,6 +404,7 @@ static void report(struct run *r, const struct zwatch_result *wr, const struct c
            (unsigned long long)wr->samples, (unsigned long long)wr->counted,
            (unsigned long long)wr->max_total, (unsigned long long)wr->max_blocks,
            (unsigned long long)wr->violations);
+    printf("live_tails=%llu\n", (unsigned long long)r->live_ok);
     printf("history=%llu lines=%llu bad=%llu disk=%llu history_per_budget=%.2f\n",
            (unsigned long long)c->total, (unsigned long long)c->lines,
            (unsigned long long)c->bad, (unsigned long long)disk_now(r->dfd),
@@ -401,7 +436,8 @@ int main(int argc, char **argv)
         fputs("zcheck: cannot enter the seccomp filter\n", stderr);
         return 111;
     }
-    if (!(r.w = zworker_start(r.level)) || !(c.ring = malloc(RING)))
+    if (!(r.w = zworker_start(r.level)) || !(c.ring = malloc(RING)) ||
+        !(r.live_ring = malloc(RING)))
         die("zworker_start");
     hist_open(&r);
     if (!(z = zwatch_start(r.dfd, r.limit * (r.copies + 1))))
@@ -425,6 +461,7 @@ int main(int argc, char **argv)
     close(r.ffd);
     close(r.dfd);
     free(c.ring);
+    free(r.live_ring);
     free_corpus(&r.g);
     return ok ? 0 : 1;
 }
