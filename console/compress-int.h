@@ -9,6 +9,13 @@
 #include "validate.h"
 
 #define ZRAW_UNKNOWN UINT64_MAX
+
+/* The seek table at the end of a .zst (zstd's seekable format, a skippable
+ * frame that zstdcat passes over): per frame its compressed and raw sizes,
+ * so that a reader goes straight to the frame where a tail starts. */
+#define ZSEEK_SKIPPABLE 0x184D2A5Eu
+#define ZSEEK_MAGIC 0x8F92EAB1u
+#define ZSEEK_FOOTER 9u
 #define ZNAME_LEN (NAME_MAX_LEN + 16)
 
 /* One old copy; h->v[0] is f.1, the newest. */

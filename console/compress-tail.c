@@ -2,54 +2,21 @@
 /*
  * Reading the history back (an attach's backlog): the last bytes across
  * f.K(.zst) .. f.1(.zst) and f. A .zst copy is a row of zstd frames of at
- * most ZHIST_FRAME raw bytes, each with its content size in its header, so
- * the frames before the wanted part are only walked, never decompressed.
+ * most ZHIST_FRAME raw bytes, each with its content size in its header, and
+ * a seek table at the end: only the frames that hold wanted bytes are read
+ * and decompressed. Without a table (a file of another make), the file is
+ * decompressed from its start.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
 #include "compress-int.h"
 
 #define CHUNK 65536
-
-/* A window over a .zst file; every byte read once. */
-struct win {
-    int fd;
-    char *buf;
-    size_t cap, len;
-    uint64_t lo;        /* file offset of buf[0] */
-    bool eof;
-};
-
-/* buf starts at off and holds cap bytes, or up to the end. */
-static int win_at(struct win *w, uint64_t off)
-{
-    if (off < w->lo || off > w->lo + w->len) {
-        w->lo = off;
-        w->len = 0;
-        w->eof = false;
-    } else if (off > w->lo) {
-        size_t d = (size_t)(off - w->lo);
-
-        memmove(w->buf, w->buf + d, w->len - d);
-        w->len -= d;
-        w->lo = off;
-    }
-    while (!w->eof && w->len < w->cap) {
-        ssize_t n = pread(w->fd, w->buf + w->len, w->cap - w->len, (off_t)(w->lo + w->len));
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        w->eof = n == 0;
-        w->len += (size_t)n;
-    }
-    return 0;
-}
 
 struct out {
     zhist_emit_fn emit;     /* NULL: count only */
@@ -73,52 +40,154 @@ static void give(struct out *o, const char *buf, size_t n)
     }
 }
 
-/* One frame at w->buf: its raw bytes given (if wanted). Its size or -errno. */
-static int64_t one_frame(struct win *w, struct out *o, uint64_t *content)
+static uint32_t get32(const unsigned char *p)
 {
-    size_t csize = ZSTD_findFrameCompressedSize(w->buf, w->len);
-    unsigned long long c = ZSTD_getFrameContentSize(w->buf, w->len);
-
-    if (ZSTD_isError(csize) || c == ZSTD_CONTENTSIZE_UNKNOWN ||
-        c == ZSTD_CONTENTSIZE_ERROR || c > ZHIST_FRAME)
-        return -EBADMSG;
-    *content = c;
-    if (!o->emit || o->stopped)
-        return (int64_t)csize;
-    if (o->skip >= c) {
-        o->skip -= c;
-        return (int64_t)csize;
-    }
-    if (ZSTD_decompressDCtx(o->dctx, o->frame, ZHIST_FRAME, w->buf, csize) != c)
-        return -EBADMSG;
-    give(o, o->frame, (size_t)c);
-    return (int64_t)csize;
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Walks the frames of a .zst file; its raw bytes or -errno. */
+struct seek {
+    uint32_t *e;            /* per frame: compressed size, raw size */
+    uint32_t n;
+};
+
+/* Its entries, if they account for every byte before the table. */
+static int seek_entries(int fd, struct seek *s, uint64_t at, uint64_t frames_size)
+{
+    size_t len = (size_t)s->n * 8, i;
+    unsigned char *b = malloc(len ? len : 1);
+    uint64_t sum = 0;
+    bool ok;
+
+    if (!b)
+        return -ENOMEM;
+    ok = pread(fd, b, len, (off_t)at) == (ssize_t)len;
+    s->e = (uint32_t *)malloc(len ? len : 1);
+    for (i = 0; ok && s->e && i < 2 * (size_t)s->n; i++)
+        s->e[i] = get32(b + 4 * i);
+    for (i = 0; ok && s->e && i < s->n; i++) {
+        sum += s->e[2 * i];
+        ok = s->e[2 * i + 1] <= ZHIST_FRAME && s->e[2 * i] <= ZSTD_compressBound(ZHIST_FRAME);
+    }
+    free(b);
+    if (!s->e)
+        return -ENOMEM;
+    if (!ok || sum != frames_size) {
+        free(s->e);
+        s->e = NULL;
+        return -ENOENT;
+    }
+    return 0;
+}
+
+/* The seek table of a .zst: 0, or -ENOENT (none, or not the file's: the
+ * frames are walked instead), or -errno. */
+static int seek_read(int fd, struct seek *s)
+{
+    unsigned char foot[ZSEEK_FOOTER], head[8];
+    struct stat st;
+    uint64_t size, tsize;
+
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    size = (uint64_t)st.st_size;
+    if (size < 8 + ZSEEK_FOOTER ||
+        pread(fd, foot, ZSEEK_FOOTER, (off_t)(size - ZSEEK_FOOTER)) != ZSEEK_FOOTER ||
+        get32(foot + 5) != ZSEEK_MAGIC || foot[4] != 0)
+        return -ENOENT;
+    s->n = get32(foot);
+    tsize = (uint64_t)s->n * 8 + ZSEEK_FOOTER;
+    if (tsize + 8 > size || pread(fd, head, 8, (off_t)(size - tsize - 8)) != 8 ||
+        get32(head) != ZSEEK_SKIPPABLE || get32(head + 4) != tsize)
+        return -ENOENT;
+    return seek_entries(fd, s, size - tsize, size - tsize - 8);
+}
+
+/* The frames through the seek table: only those with wanted bytes read. */
+static int64_t seek_give(int fd, const struct seek *s, struct out *o)
+{
+    size_t cap = ZSTD_compressBound(ZHIST_FRAME);
+    char *buf = NULL;
+    uint64_t off = 0, total = 0;
+    uint32_t i;
+    int64_t r = 0;
+
+    for (i = 0; i < s->n && r == 0; i++) {
+        uint32_t c = s->e[2 * i], raw = s->e[2 * i + 1];
+
+        total += raw;
+        if (o->emit && !o->stopped && o->skip < raw) {
+            if (!buf && !(buf = malloc(cap)))
+                r = -ENOMEM;
+            else if (pread(fd, buf, c, (off_t)off) != (ssize_t)c ||
+                     ZSTD_decompressDCtx(o->dctx, o->frame, ZHIST_FRAME, buf, c) != raw)
+                r = -EBADMSG;
+            else
+                give(o, o->frame, raw);
+        } else if (o->emit) {
+            o->skip -= o->skip < raw ? o->skip : raw;
+        }
+        off += c;
+    }
+    free(buf);
+    return r < 0 ? r : (int64_t)total;
+}
+
+/* A .zst without a seek table (of another make): decompressed as a
+ * stream from its start. Its raw bytes or -errno. */
+static int64_t stream_give(int fd, struct out *o)
+{
+    size_t cap = ZSTD_DStreamInSize();
+    char *buf = malloc(cap);
+    uint64_t off = 0, total = 0;
+    int64_t r = 0;
+    ssize_t n;
+
+    if (!buf)
+        return -ENOMEM;
+    ZSTD_DCtx_reset(o->dctx, ZSTD_reset_session_only);
+    while (r == 0 && (n = pread(fd, buf, cap, (off_t)off)) > 0) {
+        ZSTD_inBuffer in = { buf, (size_t)n, 0 };
+
+        off += (uint64_t)n;
+        while (r == 0 && in.pos < in.size) {
+            ZSTD_outBuffer out = { o->frame, ZHIST_FRAME, 0 };
+
+            if (ZSTD_isError(ZSTD_decompressStream(o->dctx, &out, &in)))
+                r = -EBADMSG;
+            total += out.pos;
+            if (o->emit && out.pos > 0)
+                give(o, o->frame, out.pos);
+        }
+    }
+    free(buf);
+    return r < 0 ? r : (int64_t)total;
+}
+
+/* The raw bytes of a .zst file given; their count or -errno. */
 static int64_t walk(int fd, struct out *o)
 {
-    struct win w = { .fd = fd, .cap = ZSTD_compressBound(ZHIST_FRAME) + 64 };
-    uint64_t off = 0, total = 0, content;
-    int64_t n = 0;
+    struct seek s = { 0 };
+    int e = seek_read(fd, &s);
 
-    if (!(w.buf = malloc(w.cap)))
-        return -ENOMEM;
-    while ((n = win_at(&w, off)) == 0 && w.len > 0) {
-        if ((n = one_frame(&w, o, &content)) < 0)
-            break;
-        off += (uint64_t)n;
-        total += content;
+    if (e == 0) {
+        int64_t t = seek_give(fd, &s, o);
+
+        free(s.e);
+        return t;
     }
-    free(w.buf);
-    return n < 0 ? n : (int64_t)total;
+    if (e != -ENOENT)
+        return e;
+    return stream_give(fd, o);
 }
 
 int64_t zst_content(int fd)
 {
-    struct out o = { 0 };
+    struct out o = { .dctx = ZSTD_createDCtx(), .frame = malloc(ZHIST_FRAME) };
+    int64_t r = o.dctx && o.frame ? walk(fd, &o) : -ENOMEM;
 
-    return walk(fd, &o);
+    free(o.frame);
+    ZSTD_freeDCtx(o.dctx);
+    return r;
 }
 
 /* The first size bytes of a raw file. */
@@ -202,8 +271,7 @@ int64_t zhist_tail(struct zhist *h, uint64_t want, int ffd, uint64_t fsize,
 
     o.dctx = ZSTD_createDCtx();
     o.frame = malloc(ZHIST_FRAME);
-    if (parts && o.dctx && o.frame &&
-        !ZSTD_isError(ZSTD_DCtx_setParameter(o.dctx, ZSTD_d_windowLogMax, 20))) {
+    if (parts && o.dctx && o.frame) {
         np = open_parts(h, parts, want, &have);
         o.skip = have > want ? have - want : 0;
         r = give_parts(parts, np, &o);

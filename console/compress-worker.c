@@ -45,6 +45,8 @@ struct job {
     uint64_t id;
     int src, tmp;
     uint64_t in, out, sync_ns;
+    uint32_t *seek;         /* per frame: compressed size, raw size */
+    size_t nframes, cap;
 };
 
 static uint64_t ns_of(clockid_t clk)
@@ -188,10 +190,57 @@ static int put(struct job *j, const char *buf, size_t len)
     return r;
 }
 
+static void put32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+static int seek_add(struct job *j, uint64_t csize, size_t n)
+{
+    if (j->nframes == j->cap) {
+        size_t cap = j->cap ? j->cap * 2 : 64;
+        uint32_t *v = realloc(j->seek, cap * 2 * sizeof(*v));
+
+        if (!v)
+            return -ENOMEM;
+        j->seek = v;
+        j->cap = cap;
+    }
+    j->seek[2 * j->nframes] = (uint32_t)csize;
+    j->seek[2 * j->nframes + 1] = (uint32_t)n;
+    j->nframes++;
+    return 0;
+}
+
+/* The seek table after the frames. */
+static int seek_put(struct job *j)
+{
+    size_t tsize = j->nframes * 8 + ZSEEK_FOOTER, i;
+    unsigned char *b = malloc(8 + tsize);
+    int r;
+
+    if (!b)
+        return -ENOMEM;
+    put32(b, ZSEEK_SKIPPABLE);
+    put32(b + 4, (uint32_t)tsize);
+    for (i = 0; i < 2 * j->nframes; i++)
+        put32(b + 8 + 4 * i, j->seek[i]);
+    put32(b + 8 + 8 * j->nframes, (uint32_t)j->nframes);
+    b[12 + 8 * j->nframes] = 0;     /* no checksums: the frames have theirs */
+    put32(b + 13 + 8 * j->nframes, ZSEEK_MAGIC);
+    r = put(j, (const char *)b, 8 + tsize);
+    free(b);
+    return r;
+}
+
 /* One frame of n raw bytes from w->in. */
 static int frame(struct zworker *w, struct job *j, size_t n)
 {
     ZSTD_inBuffer in = { w->in, n, 0 };
+    uint64_t before = j->out;
     size_t rem;
 
     if (ZSTD_isError(ZSTD_CCtx_setPledgedSrcSize(w->cctx, n)))
@@ -209,7 +258,7 @@ static int frame(struct zworker *w, struct job *j, size_t n)
                 return r;
         }
     } while (rem != 0);
-    return 0;
+    return seek_add(j, j->out - before, n);
 }
 
 /* Up to ZHIST_FRAME bytes of the raw copy at off into w->in. */
@@ -242,8 +291,8 @@ static int compress_copy(struct zworker *w, struct job *j)
             return r;
         j->in += (uint64_t)n;
     }
-    if (n < 0)
-        return (int)n;
+    if (n < 0 || (r = seek_put(j)) < 0)
+        return n < 0 ? (int)n : r;
     /* The .zst must be whole on disk before the raw copy goes. */
     j->sync_ns = ns_of(CLOCK_MONOTONIC);
     r = fdatasync(j->tmp) < 0 ? -errno : 0;
@@ -302,6 +351,7 @@ static void job_end(struct job *j, int r)
     pthread_mutex_unlock(&h->mu);
     close(j->src);
     close(j->tmp);
+    free(j->seek);
 }
 
 /* One job on h; true if h has more. */

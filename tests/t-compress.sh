@@ -81,6 +81,15 @@ zrun switch -l $((64 * 1024)) -n 4 -m 1000 -b $((4 * MIB)) -c "$serial" -p
     fail "switch: compression off: $(cat "$T/switch2.out")"
 ls "$T/switch" | grep -q 'zst' && fail "switch: .zst copies left: $(ls "$T/switch")"
 
+# A .zst of another make (zstd(1): one frame, no seek table) among the
+# copies: read back from its start, the same history.
+zrun foreign -l $((64 * 1024)) -n 4 -m 1000 -b $((4 * MIB)) -c "$serial" -p
+zstdcat -q "$T/foreign/f.3.zst" | zstd -q -3 -o "$T/foreign/f.3.new" && chmod 640 "$T/foreign/f.3.new"
+mv "$T/foreign/f.3.new" "$T/foreign/f.3.zst"
+"$ZCHECK" -A -l $((64 * 1024)) -n 4 -m 1000 -o "$T/foreign.dump2" -c "$serial" "$T/foreign" \
+    >"$T/foreign2.out" || fail "foreign: $(cat "$T/foreign2.out")"
+cmp -s "$T/foreign.dump" "$T/foreign.dump2" || fail "foreign: a different history read back"
+
 # The worker keeping up (the writer waits for it after each rotation): the
 # history held per byte of budget; uncompressed it is at most 1.
 figures=()

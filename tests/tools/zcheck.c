@@ -6,7 +6,7 @@
  * history back through zhist_tail() and checks it, and some shorter tails.
  *
  *   zcheck [-l LIMIT] [-n COPIES] [-m MAX_COPIES] [-b BYTES] [-c CORPUS|random]
- *          [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] [-R] [-S] [-t K] DIR
+ *          [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] [-R] [-S] [-t K] [-A] DIR
  *
  * Lines written: "N<12 digits> <corpus line n mod lines>" (or random bytes).
  * -p: after each rotation, wait until the worker is idle (the history it
@@ -17,7 +17,8 @@
  * -S: under the daemon's seccomp filter (console/seccomp.c), entered before
  * the worker starts, as the daemon does: a call it lacks kills zcheck;
  * -t K: every K rotations, a tail across f and the copies read back while
- * the worker runs (an attach's backlog), checked.
+ * the worker runs (an attach's backlog), checked; -A: nothing written, the
+ * history found in DIR (f and its copies, of an earlier run) read back.
  * Prints key=value lines; exits 0 if the bound held at every counted sample
  * and the history is the tail of what was written, lines consecutive;
  * 1 on a failed check, 100 on usage, 111 on a system error.
@@ -52,7 +53,7 @@ struct run {
     uint64_t limit, bytes;
     unsigned copies, max_copies, reopen;
     int level;
-    bool pace, raw, sandbox;
+    bool pace, raw, sandbox, adopt;
     struct gen g;
     int dfd;
     struct zworker *w;
@@ -183,10 +184,13 @@ static int chk_emit(void *arg, const void *buf, size_t len);
 static void live_tail(struct run *r)
 {
     struct chk c = { .g = &r->g, .skip_first = true, .ring = r->live_ring };
-    uint64_t want = 2 * r->limit + 12345 < RING ? 2 * r->limit + 12345 : RING;
-    int64_t n = zhist_tail(r->h, want, r->ffd, r->fsize, chk_emit, &c);
+    uint64_t want = 2 * r->limit + 12345;
+    int64_t n;
 
-    if (n <= 0 || (uint64_t)n > want || c.bad || c.len || !c.lines || c.next != r->nlines) {
+    if (want > RING)
+        want = RING;
+    n = zhist_tail(r->h, want, r->ffd, r->fsize, chk_emit, &c);
+    if (n <= 0 || n > (int64_t)want || c.bad || c.len || !c.lines || c.next != r->nlines) {
         fprintf(stderr, "live tail %lld of %llu: lines %llu bad %llu next %llu of %llu\n",
                 (long long)n, (unsigned long long)want, (unsigned long long)c.lines,
                 (unsigned long long)c.bad, (unsigned long long)c.next,
@@ -238,7 +242,17 @@ static void write_all(struct run *r)
     static char buf[BUF + MAXLINE + 64];
     char line[MAXLINE + 64];
     size_t blen = 0;
+    const char *why;
+    off_t size;
 
+    if (r->adopt) {
+        if ((r->ffd = logfile_append(r->dfd, "f", getuid(), &size, &why)) < 0) {
+            fprintf(stderr, "f: %s\n", why);
+            exit(111);
+        }
+        r->fsize = (uint64_t)size;
+        return;
+    }
     new_f(r);
     while (r->written < r->bytes) {
         size_t len = gen_line(&r->g, r->nlines, line);
@@ -355,7 +369,7 @@ static uint64_t disk_now(int dfd)
 static void usage(void)
 {
     fputs("usage: zcheck [-l LIMIT] [-n COPIES] [-m MAX_COPIES] [-b BYTES] [-c CORPUS|random]\n"
-          "              [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] [-R] [-S] [-t K] DIR\n", stderr);
+          "              [-z LEVEL] [-p] [-r REOPEN_EVERY] [-o DUMP] [-R] [-S] [-t K] [-A] DIR\n", stderr);
     exit(100);
 }
 
@@ -363,7 +377,7 @@ static void parse(struct run *r, int argc, char **argv)
 {
     int o;
 
-    while ((o = getopt(argc, argv, "l:n:m:b:c:z:pr:o:RSt:")) != -1) {
+    while ((o = getopt(argc, argv, "l:n:m:b:c:z:pr:o:RSt:A")) != -1) {
         switch (o) {
         case 'l': r->limit = strtoull(optarg, NULL, 10); break;
         case 'n': r->copies = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -376,6 +390,7 @@ static void parse(struct run *r, int argc, char **argv)
         case 'o': r->dump = optarg; break;
         case 'R': r->raw = true; break;
         case 'S': r->sandbox = true; break;
+        case 'A': r->adopt = true; break;
         case 't': r->live_every = (unsigned)strtoul(optarg, NULL, 10); break;
         default: usage();
         }
@@ -452,7 +467,7 @@ int main(int argc, char **argv)
         die(r.dump);
     report(&r, &wr, &c);
     ok = n >= 0 && (uint64_t)n == c.total && c.bad == 0 && c.len == 0 && c.lines > 0 &&
-         c.next == r.nlines && wr.violations == 0 && wr.counted > 0;
+         (r.adopt || c.next == r.nlines) && wr.violations == 0 && (r.adopt || wr.counted > 0);
     ok &= check_tail(&r, &c, 1) & check_tail(&r, &c, 1000) &
           check_tail(&r, &c, (1u << 20) + 3) & check_tail(&r, &c, RING);
     printf("result=%s\n", ok ? "ok" : "FAIL");
