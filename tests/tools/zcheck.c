@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../console/compress.h"
@@ -339,6 +340,8 @@ static int grab_emit(void *arg, const void *buf, size_t len)
 static bool check_tail(struct run *r, struct chk *c, uint64_t want)
 {
     struct grab g = { malloc(RING), 0 };
+    clock_t t0;
+    double ms;
     int64_t n;
     uint64_t i, from;
     bool ok;
@@ -347,12 +350,14 @@ static bool check_tail(struct run *r, struct chk *c, uint64_t want)
         die("malloc");
     if (want > c->total)
         want = c->total;
+    t0 = clock();
     n = zhist_tail(r->h, want, r->ffd, r->fsize, grab_emit, &g);
+    ms = (double)(clock() - t0) * 1000.0 / CLOCKS_PER_SEC;
     from = c->total - want;
     ok = n == (int64_t)want && g.len == want;
     for (i = 0; ok && i < want; i++)
         ok = g.buf[i] == c->ring[(from + i) % RING];
-    printf("tail_%llu=%s\n", (unsigned long long)want, ok ? "ok" : "BAD");
+    printf("tail_%llu=%s cpu_ms=%.1f\n", (unsigned long long)want, ok ? "ok" : "BAD", ms);
     free(g.buf);
     return ok;
 }
