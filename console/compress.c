@@ -108,7 +108,7 @@ static bool ours(const struct zhist *h, const char *name, struct stat *st)
     return fstatat(h->dfd, name, st, AT_SYMLINK_NOFOLLOW) == 0 && !want_check(st, &w);
 }
 
-/* Copy k as found on disk; false at the first missing position. */
+/* Copy k as found on disk; false if there is none. */
 static bool scan_one(struct zhist *h, unsigned k, struct zcopy *c)
 {
     char raw[ZNAME_LEN], zst[ZNAME_LEN];
@@ -131,19 +131,40 @@ static bool scan_one(struct zhist *h, unsigned k, struct zcopy *c)
     return has_raw || has_zst;
 }
 
-/* Takes the copies as they are on disk (h->mu held, or h not yet shared);
- * h->tmp (the worker's) is kept and counted. */
+/* Copy k moves down to position n + 1 (closing a gap). */
+static bool move_down(struct zhist *h, unsigned k, const struct zcopy *c)
+{
+    char from[ZNAME_LEN], to[ZNAME_LEN];
+
+    zname(h, from, k, c->zst);
+    zname(h, to, h->n + 1, c->zst);
+    return renameat(h->dfd, from, h->dfd, to) == 0;
+}
+
+/*
+ * Takes the copies as they are on disk (h->mu held, or h not yet shared);
+ * h->tmp (the worker's) is kept and counted. Up to the first two missing
+ * positions in a row: one missing position (a rotation that failed half
+ * way) is closed by moving the older copies down.
+ */
 static int scan(struct zhist *h)
 {
+    unsigned k, missing = 0;
     struct zcopy c;
-    unsigned k;
 
     h->n = 0;
     h->held = h->tmp;
-    for (k = 1; k <= ZHIST_MAX_COPIES + 1 && scan_one(h, k, &c); k++) {
-        int r = grow(h, k);
+    for (k = 1; k <= ZHIST_MAX_COPIES + 2 && missing < 2; k++) {
+        int r;
 
-        if (r < 0)
+        if (!scan_one(h, k, &c)) {
+            missing++;
+            continue;
+        }
+        missing = 0;
+        if (k != h->n + 1 && !move_down(h, k, &c))
+            break;
+        if ((r = grow(h, h->n + 1)) < 0)
             return r;
         h->v[h->n++] = c;
         h->held += c.disk;
@@ -208,8 +229,11 @@ static int shift(struct zhist *h)
 static int rotate_locked(struct zhist *h, uint64_t fsize)
 {
     char f1[ZNAME_LEN];
+    struct stat st;
     int r;
 
+    if (fstatat(h->dfd, h->base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return -errno;      /* nothing shifted for an f that is not there */
     if (!zhist_make_room(h, fsize, h->p.max_copies - 1, -1))
         return unlinkat(h->dfd, h->base, 0) < 0 && errno != ENOENT ? -errno : 0;
     if ((r = grow(h, h->n + 1)) < 0 || (r = shift(h)) < 0)

@@ -90,6 +90,16 @@ mv "$T/foreign/f.3.new" "$T/foreign/f.3.zst"
     >"$T/foreign2.out" || fail "foreign: $(cat "$T/foreign2.out")"
 cmp -s "$T/foreign.dump" "$T/foreign.dump2" || fail "foreign: a different history read back"
 
+# A rotation that failed half way (the copies from f.1 up shifted, f not
+# renamed): a gap at f.1. Taken again, the gap is closed, the history whole.
+zrun gap -l $((64 * 1024)) -n 4 -m 1000 -b $((2 * MIB)) -c "$serial" -p
+top=$(ls "$T/gap" | sed -n 's/^f\.\([0-9]*\)\.zst$/\1/p' | sort -n | tail -n 1)
+for k in $(seq "$top" -1 1); do mv "$T/gap/f.$k.zst" "$T/gap/f.$((k + 1)).zst"; done
+"$ZCHECK" -A -l $((64 * 1024)) -n 4 -m 1000 -o "$T/gap.dump2" -c "$serial" "$T/gap" \
+    >"$T/gap2.out" || fail "gap: $(cat "$T/gap2.out")"
+cmp -s "$T/gap.dump" "$T/gap.dump2" || fail "gap: a different history read back"
+[ -e "$T/gap/f.1.zst" ] && [ ! -e "$T/gap/f.$((top + 1)).zst" ] || fail "gap: not closed"
+
 # The worker keeping up (the writer waits for it after each rotation): the
 # history held per byte of budget; uncompressed it is at most 1.
 figures=()
