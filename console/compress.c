@@ -77,7 +77,8 @@ bool zhist_wants_work(const struct zhist *h)
 {
     unsigned i;
 
-    for (i = 0; h->p.compress && i < h->n; i++)
+    /* With one copy there is never room for it and its .zst. */
+    for (i = 0; h->p.compress && h->p.copies >= 2 && i < h->n; i++)
         if (!h->v[i].zst && !h->v[i].busy && !h->v[i].skip)
             return true;
     return false;
