@@ -16,7 +16,7 @@
 
 #include "compress-int.h"
 
-#define CHUNK 65536
+#define CHUNK ZHIST_EMIT_MAX
 
 struct out {
     zhist_emit_fn emit;     /* NULL: count only */
@@ -28,15 +28,18 @@ struct out {
     char *frame;            /* ZHIST_FRAME bytes */
 };
 
-/* Passes n bytes (after o->skip) to emit. */
+/* Passes n bytes (after o->skip) to emit, ZHIST_EMIT_MAX at a time. */
 static void give(struct out *o, const char *buf, size_t n)
 {
     size_t s = o->skip < n ? (size_t)o->skip : n;
 
     o->skip -= s;
-    if (s < n && !o->stopped) {
-        o->stopped = o->emit(o->arg, buf + s, n - s) != 0;
-        o->done += n - s;
+    while (s < n && !o->stopped) {
+        size_t len = n - s < ZHIST_EMIT_MAX ? n - s : ZHIST_EMIT_MAX;
+
+        o->stopped = o->emit(o->arg, buf + s, len) != 0;
+        o->done += len;
+        s += len;
     }
 }
 

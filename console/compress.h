@@ -93,7 +93,9 @@ int zhist_drop_oldest(struct zhist *h);
  * given up, its .tmp removed); raw copies not yet compressed stay raw. */
 void zhist_close(struct zhist *h);
 
-/* Called with the backlog in order; non-zero stops the reading. */
+/* Called with the backlog in order, at most ZHIST_EMIT_MAX bytes at a
+ * time; non-zero stops the reading. */
+#define ZHIST_EMIT_MAX 32768u
 typedef int (*zhist_emit_fn)(void *arg, const void *buf, size_t len);
 
 /*

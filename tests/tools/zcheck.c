@@ -331,6 +331,8 @@ static int grab_emit(void *arg, const void *buf, size_t len)
 {
     struct grab *g = arg;
 
+    if (len > ZHIST_EMIT_MAX)
+        abort();
     memcpy(g->buf + g->len, buf, len);
     g->len += len;
     return 0;
