@@ -235,8 +235,12 @@ static int rotate_locked(struct zhist *h, uint64_t fsize)
 
     if (fstatat(h->dfd, h->base, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return -errno;      /* nothing shifted for an f that is not there */
-    if (!zhist_make_room(h, fsize, h->p.max_copies - 1, -1))
+    if (!zhist_make_room(h, fsize, h->p.max_copies - 1, -1)) {
+        if (h->n > 0)
+            return -EIO;    /* an old copy could not be removed */
+        /* No room for f even alone (copies = 0): it goes. */
         return unlinkat(h->dfd, h->base, 0) < 0 && errno != ENOENT ? -errno : 0;
+    }
     if ((r = grow(h, h->n + 1)) < 0 || (r = shift(h)) < 0)
         return r;
     zname(h, f1, 1, false);
