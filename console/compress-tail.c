@@ -23,7 +23,6 @@ struct out {
     void *arg;
     uint64_t skip;          /* raw bytes still to pass over */
     uint64_t done;          /* bytes emitted */
-    bool stopped;
     ZSTD_DCtx *dctx;
     char *frame;            /* ZHIST_FRAME bytes */
 };
@@ -34,10 +33,10 @@ static void give(struct out *o, const char *buf, size_t n)
     size_t s = o->skip < n ? (size_t)o->skip : n;
 
     o->skip -= s;
-    while (s < n && !o->stopped) {
+    while (s < n) {
         size_t len = n - s < ZHIST_EMIT_MAX ? n - s : ZHIST_EMIT_MAX;
 
-        o->stopped = o->emit(o->arg, buf + s, len) != 0;
+        o->emit(o->arg, buf + s, len);
         o->done += len;
         s += len;
     }
@@ -118,7 +117,7 @@ static int64_t seek_give(int fd, const struct seek *s, struct out *o)
         uint32_t c = s->e[2 * i], raw = s->e[2 * i + 1];
 
         total += raw;
-        if (o->emit && !o->stopped && o->skip < raw) {
+        if (o->emit && o->skip < raw) {
             if (!buf && !(buf = malloc(cap)))
                 r = -ENOMEM;
             else if (pread(fd, buf, c, (off_t)off) != (ssize_t)c ||
@@ -200,7 +199,7 @@ static int raw_give(int fd, uint64_t size, struct out *o)
     uint64_t pos = o->skip < size ? o->skip : size;
 
     o->skip -= pos;
-    while (pos < size && !o->stopped) {
+    while (pos < size) {
         size_t len = size - pos < CHUNK ? (size_t)(size - pos) : CHUNK;
         ssize_t n = pread(fd, buf, len, (off_t)pos);
 
@@ -252,7 +251,7 @@ static int give_parts(struct part *parts, unsigned np, struct out *o)
 {
     int r = 0;
 
-    while (np-- > 0 && r >= 0 && !o->stopped) {
+    while (np-- > 0 && r >= 0) {
         if (o->skip >= parts[np].raw)
             o->skip -= parts[np].raw;
         else if (parts[np].zst)

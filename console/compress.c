@@ -212,7 +212,8 @@ int zhist_open(struct zworker *w, int dfd, const char *base, const struct zhist_
     return 0;
 }
 
-/* Shifts every copy one position up (h->mu held). */
+/* Shifts every copy one position up (h->mu held). No rename replaces a
+ * file (on ext4 that one would write the file out, synchronously). */
 static int shift(struct zhist *h)
 {
     char from[ZNAME_LEN], to[ZNAME_LEN];
@@ -221,7 +222,7 @@ static int shift(struct zhist *h)
     for (k = h->n; k >= 1; k--) {
         zname(h, from, k, h->v[k - 1].zst);
         zname(h, to, k + 1, h->v[k - 1].zst);
-        if (renameat(h->dfd, from, h->dfd, to) < 0)
+        if (renameat2(h->dfd, from, h->dfd, to, RENAME_NOREPLACE) < 0)
             return -errno;
     }
     return 0;
@@ -244,7 +245,7 @@ static int rotate_locked(struct zhist *h, uint64_t fsize)
     if ((r = grow(h, h->n + 1)) < 0 || (r = shift(h)) < 0)
         return r;
     zname(h, f1, 1, false);
-    if (renameat(h->dfd, h->base, h->dfd, f1) < 0)
+    if (renameat2(h->dfd, h->base, h->dfd, f1, RENAME_NOREPLACE) < 0)
         return -errno;
     memmove(&h->v[1], &h->v[0], h->n * sizeof(h->v[0]));
     memset(&h->v[0], 0, sizeof(h->v[0]));

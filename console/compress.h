@@ -94,9 +94,9 @@ int zhist_drop_oldest(struct zhist *h);
 void zhist_close(struct zhist *h);
 
 /* Called with the backlog in order, at most ZHIST_EMIT_MAX bytes at a
- * time; non-zero stops the reading. */
+ * time (logfile_tail()'s callback). */
 #define ZHIST_EMIT_MAX 32768u
-typedef int (*zhist_emit_fn)(void *arg, const void *buf, size_t len);
+typedef void (*zhist_emit_fn)(void *arg, const char *buf, size_t len);
 
 /*
  * The last `want` bytes of the history: across the copies (decompressing

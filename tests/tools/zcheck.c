@@ -178,7 +178,7 @@ static void new_f(struct run *r)
     r->fsize = 0;
 }
 
-static int chk_emit(void *arg, const void *buf, size_t len);
+static void chk_emit(void *arg, const char *buf, size_t len);
 
 /* While the worker compresses and renames: a tail across f and the copies
  * read back ends with the last line written, lines consecutive. */
@@ -294,7 +294,7 @@ static void check_line(struct chk *c)
         c->bad++;
 }
 
-static int chk_emit(void *arg, const void *buf, size_t len)
+static void chk_emit(void *arg, const char *buf, size_t len)
 {
     struct chk *c = arg;
     const char *p = buf;
@@ -319,7 +319,6 @@ static int chk_emit(void *arg, const void *buf, size_t len)
             c->len = 0;
         }
     }
-    return 0;
 }
 
 struct grab {
@@ -327,7 +326,7 @@ struct grab {
     size_t len;
 };
 
-static int grab_emit(void *arg, const void *buf, size_t len)
+static void grab_emit(void *arg, const char *buf, size_t len)
 {
     struct grab *g = arg;
 
@@ -335,7 +334,6 @@ static int grab_emit(void *arg, const void *buf, size_t len)
         abort();
     memcpy(g->buf + g->len, buf, len);
     g->len += len;
-    return 0;
 }
 
 /* zhist_tail(want) is the last want bytes of the whole history. */
