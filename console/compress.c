@@ -297,6 +297,21 @@ void zhist_close(struct zhist *h)
     zhist_unref(h);
 }
 
+unsigned zhist_each(struct zhist *h, void (*fn)(void *arg, const char *name), void *arg)
+{
+    char name[ZNAME_LEN];
+    unsigned k, n;
+
+    pthread_mutex_lock(&h->mu);
+    for (k = 1; k <= h->n; k++) {
+        zname(h, name, k, h->v[k - 1].zst);
+        fn(arg, name);
+    }
+    n = h->n;
+    pthread_mutex_unlock(&h->mu);
+    return n;
+}
+
 void zhist_stats(struct zhist *h, struct zhist_stats *st)
 {
     unsigned i;

@@ -107,6 +107,10 @@ typedef void (*zhist_emit_fn)(void *arg, const char *buf, size_t len);
 int64_t zhist_tail(struct zhist *h, uint64_t want, int ffd, uint64_t fsize,
                    zhist_emit_fn emit, void *arg);
 
+/* The name of each copy there now (f.1 or f.1.zst, ...), newest first,
+ * to fn (retention's record; fn must not call into h). Their count. */
+unsigned zhist_each(struct zhist *h, void (*fn)(void *arg, const char *name), void *arg);
+
 struct zhist_stats {
     unsigned ncopies, nzst;    /* copies, of which compressed */
     uint64_t held;             /* bytes counted in the budget (copies + .tmp) */

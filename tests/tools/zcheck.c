@@ -407,6 +407,31 @@ static void parse(struct run *r, int argc, char **argv)
     r->g.maxpay = r->limit / 4 < MAXLINE ? (size_t)(r->limit / 4) : MAXLINE;
 }
 
+struct names {
+    int dfd;
+    unsigned missing;
+};
+
+static void name_there(void *arg, const char *name)
+{
+    struct names *nm = arg;
+    struct stat st;
+
+    nm->missing += fstatat(nm->dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0;
+}
+
+/* zhist_each() names the copies there, as many as zhist_stats() counts. */
+static bool names_ok(struct run *r)
+{
+    struct names nm = { r->dfd, 0 };
+    struct zhist_stats hs;
+    unsigned named = zhist_each(r->h, name_there, &nm);
+
+    zhist_stats(r->h, &hs);
+    printf("named=%u missing=%u\n", named, nm.missing);
+    return named == hs.ncopies && nm.missing == 0;
+}
+
 static void report(struct run *r, const struct zwatch_result *wr, const struct chk *c)
 {
     struct zworker_stats ws;
@@ -473,6 +498,7 @@ int main(int argc, char **argv)
     report(&r, &wr, &c);
     ok = n >= 0 && (uint64_t)n == c.total && c.bad == 0 && c.len == 0 && c.lines > 0 &&
          (r.adopt || c.next == r.nlines) && wr.violations == 0 && (r.adopt || wr.counted > 0);
+    ok &= names_ok(&r);
     ok &= check_tail(&r, &c, 1) & check_tail(&r, &c, 1000) &
           check_tail(&r, &c, (1u << 20) + 3) & check_tail(&r, &c, RING);
     printf("result=%s\n", ok ? "ok" : "FAIL");
