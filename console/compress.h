@@ -18,6 +18,9 @@
  * max_copies, the oldest removed first. The .tmp never exceeds L * (N - 1),
  * so a rotation always finds room by removing copies, without the worker:
  * with N = 1 nothing is compressed (no room for a copy and its .zst).
+ * What is counted is st_size of the names in the directory: a removed copy
+ * the worker is reading, or the .tmp of a stream closed and opened again at
+ * once, keep their blocks until the worker next looks (within one frame).
  *
  * Functions return 0 (or a count) or -errno.
  */
@@ -69,10 +72,12 @@ struct zhist_params {
 /*
  * A stream's history in dfd (its directory; duplicated, the caller keeps
  * its own), base the name of f (validated by the caller). Takes what is
- * there: f.k and f.k.zst for k = 1.. up to the first missing position
- * (regular files of uid with one link; a raw copy also present as .zst is
- * removed, a leftover f.zst.tmp removed), removes the oldest beyond the
- * budget, and queues raw copies for compression. f itself is not touched.
+ * there: f.k and f.k.zst for k = 1.. up to two missing positions in a row
+ * (one missing position, left by a rotation that failed half way, is closed
+ * by moving the older copies down), regular files of uid with one link; a
+ * raw copy also present as .zst is removed, a leftover f.zst.tmp removed.
+ * Removes the oldest beyond the budget or max_copies, and queues raw copies
+ * for compression. f itself is not touched.
  */
 int zhist_open(struct zworker *w, int dfd, const char *base, const struct zhist_params *p,
                struct zhist **out);
@@ -80,9 +85,11 @@ int zhist_open(struct zworker *w, int dfd, const char *base, const struct zhist_
 /*
  * The rotation (main thread): makes room (removes the oldest copies) for
  * f's fsize bytes, shifts f.k(.zst) -> f.(k+1)(.zst), renames f -> f.1 and
- * queues it for compression; if it cannot fit (N = 0), f is removed. The
- * caller then creates the new f. After a failed rename, the copies are
- * taken again from the directory and -errno returned.
+ * queues it for compression; if f cannot fit even alone (N = 0), f is
+ * removed. No rename replaces a file. The caller then creates the new f.
+ * -ENOENT: no f (nothing shifted); -EIO: an old copy could not be removed;
+ * after a failed rename the copies are taken again from the directory and
+ * -errno returned.
  */
 int zhist_rotate(struct zhist *h, uint64_t fsize);
 
