@@ -22,6 +22,8 @@ console_xenlogd_SOURCES = \
 	console/rfc5424.c console/rfc5424.h \
 	console/input.c console/input.h \
 	console/rotate.c console/rotate.h \
+	console/compress.c console/compress.h console/compress-int.h \
+	console/compress-worker.c console/compress-tail.c \
 	console/beneath.c console/beneath.h \
 	console/validate.c console/validate.h \
 	console/storepath.c console/storepath.h \
@@ -34,5 +36,5 @@ console_xenlogd_SOURCES = \
 	console/ctlproto.c console/ctlproto.h \
 	console/util.h
 console_xenlogd_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
-console_xenlogd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS) $(SECCOMP_CFLAGS)
-console_xenlogd_LDADD = $(XENSTORE_LIBS) $(XENTOOLLOG_LIBS) $(SECCOMP_LIBS)
+console_xenlogd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS) $(SECCOMP_CFLAGS) $(ZSTD_CFLAGS)
+console_xenlogd_LDADD = $(XENSTORE_LIBS) $(XENTOOLLOG_LIBS) $(SECCOMP_LIBS) $(ZSTD_LIBS)

@@ -72,6 +72,9 @@ static const struct rule rules[] = {
      * confines where. unlink: the control socket at exit. */
     R(openat), R(openat2), R(newfstatat), R(fstatat64), R(fstat), R(fstat64), R(statx),
     R(renameat2), R(unlinkat),
+    /* The compression worker (compress-worker.c): a .zst is on disk before
+     * its raw copy goes. */
+    R(fdatasync),
     R(open), R(stat), R(lstat), R(stat64), R(lstat64), R(renameat), R(unlink),
     /* fcntl: close-on-exec and status flags, pipe sizes, dup; no locks,
      * leases, owners or notifications. ioctl: FIONREAD (stream.c); TCGETS

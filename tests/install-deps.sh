@@ -6,6 +6,7 @@ pkgs=(
     build-essential autoconf automake libtool pkg-config   # the build
     libxen-dev                                             # libxenstore, libxenctrl, libxentoollog
     libseccomp-dev                                         # the seccomp filter (console/seccomp.c)
+    libzstd-dev zstd                                       # compressed history (console/compress*.c), t-compress
     libfuse3-dev fuse3                                     # tests/fuse/faultfs.c (t-daemon-faults)
     xen-utils-4.17 xenstore-utils                          # the real xenstored and xenstore-* tools
     qemu-system-x86                                        # a real producer
