@@ -37,7 +37,7 @@ int zcopy_open(struct zhist *h, unsigned k)
 
     assert(k >= 1 && k <= h->n);
     zname(h, name, k, h->v[k - 1].zst);
-    return logfile_open_copy(h->dfd, name, h->p.uid);
+    return file_open_ro(h->dfd, name, h->p.uid);
 }
 
 /* Removes the oldest copy (h->mu held). 0 or -errno. */

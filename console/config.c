@@ -121,6 +121,8 @@ unsigned policy_apply(const struct policy *p, enum log_kind k, struct params *pr
         pr->timestamp = kp->timestamp;
     if (pr->compress < 0)
         pr->compress = kp->compress == COMPRESS_ZSTD;
+    if (pr->copies < 2)
+        pr->compress = 0;       /* no room for a copy and its .zst (compress.h) */
     pr->boot_marker = kp->boot_marker;
     return clamped;
 }

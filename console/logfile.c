@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "beneath.h"
+#include "compress.h"
 #include "log.h"
 #include "logfile.h"
 #include "peek.h"
@@ -45,6 +46,39 @@ static int fail_open(struct logfile *lf, int r)
     return r;
 }
 
+/* Compressed copies: the history takes what is in the directory. */
+static int open_history(struct logfile *lf)
+{
+    const struct zhist_params zp = {
+        .limit = lf->limit, .copies = lf->copies, .max_copies = lf->max_copies,
+        .uid = lf->uid, .compress = true,
+    };
+
+    lf->zh = NULL;
+    return lf->zw ? zhist_open(lf->zw, lf->dfd, lf->base, &zp, &lf->zh) : 0;
+}
+
+/* The copies shift (f -> f.1 ...): by rename, or through the history. */
+static int shift(struct logfile *lf, uint64_t fsize)
+{
+    return lf->zh ? zhist_rotate(lf->zh, fsize) : copies_shift(lf->dfd, lf->base, lf->copies);
+}
+
+/* A new stream: an old f goes the way of old copies, then a new f. */
+static int start_fresh(struct logfile *lf, bool exists, const char **why)
+{
+    struct stat st;
+    int r = 0;
+
+    if (exists && fstatat(lf->dfd, lf->base, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        r = shift(lf, (uint64_t)st.st_size);
+    if (r < 0) {
+        *why = strerror(-r);
+        return r;
+    }
+    return file_create(lf->dfd, lf->base, lf->uid, why);
+}
+
 int logfile_open(struct logfile *lf, int dfd, bool own_dfd, bool adopt, const char **why)
 {
     off_t size = 0;
@@ -57,17 +91,18 @@ int logfile_open(struct logfile *lf, int dfd, bool own_dfd, bool adopt, const ch
     lf->fd = -1;
     if ((*why = file_check(dfd, lf->base, lf->uid, &exists)))
         return fail_open(lf, -EPERM);
-    if (adopt) {
-        fd = file_append(dfd, lf->base, lf->uid, &size, why);
-    } else {
-        fd = exists ? copies_shift(dfd, lf->base, lf->copies) : 0;
-        if (fd < 0)
-            *why = strerror(-fd);
-        else
-            fd = file_create(dfd, lf->base, lf->uid, why);
-    }
-    if (fd < 0)
+    if ((fd = open_history(lf)) < 0) {
+        *why = strerror(-fd);
         return fail_open(lf, fd);
+    }
+    if (adopt)
+        fd = file_append(dfd, lf->base, lf->uid, &size, why);
+    else
+        fd = start_fresh(lf, exists, why);
+    if (fd < 0) {
+        logfile_close(lf);
+        return fd;
+    }
     lf->fd = fd;
     lf->size = (uint64_t)size;
     lf->at_start = ends_in_newline(lf);
@@ -83,6 +118,9 @@ void logfile_close(struct logfile *lf)
     if (lf->state != LOGFILE_WRITABLE && lf->unreported)
         log_warn("stream %u/%u: closed after dropping %llu bytes", lf->domid, lf->id,
                  (unsigned long long)lf->unreported);
+    if (lf->zh)
+        zhist_close(lf->zh);
+    lf->zh = NULL;
     if (lf->fd >= 0)
         close(lf->fd);
     if (lf->own_dfd && lf->dfd >= 0)
@@ -94,7 +132,7 @@ void logfile_close(struct logfile *lf)
 static int logfile_rotate(struct logfile *lf)
 {
     const char *why;
-    int r = copies_shift(lf->dfd, lf->base, lf->copies);
+    int r = shift(lf, lf->size);
 
     if (r < 0)
         return r;
@@ -309,6 +347,13 @@ static bool reclaim(struct logfile *lf)
 {
     unsigned i;
 
+    if (lf->zh) {
+        if (zhist_drop_oldest(lf->zh) <= 0)
+            return false;
+        log_warn("stream %u/%u: disk full: removed its oldest copy", lf->domid, lf->id);
+        return true;
+    }
+
     for (i = lf->copies; i > 0; i--) {
         if (copy_remove(lf->dfd, lf->base, i) == 0) {
             log_warn("stream %u/%u: disk full: removed its oldest copy %s.%u", lf->domid,
@@ -487,6 +532,10 @@ void logfile_tail(const struct logfile *lf, uint64_t want,
     struct stat st;
     int fd;
 
+    if (lf->zh) {
+        zhist_tail(lf->zh, want, lf->fd, cur, fn, arg);
+        return;
+    }
     if (want > cur && lf->copies > 0 && lf->dfd >= 0 &&
         (fd = copy_open(lf->dfd, lf->base, 1, lf->uid)) >= 0) {
         if (fstat(fd, &st) == 0)

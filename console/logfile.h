@@ -25,6 +25,8 @@
 #include <sys/types.h>
 
 struct peek;
+struct zhist;
+struct zworker;
 
 enum logfile_state { LOGFILE_WRITABLE, LOGFILE_DISCARDING, LOGFILE_NOFILE };
 
@@ -47,6 +49,9 @@ struct logfile {
     uid_t uid;                /* owner required of every file */
     unsigned domid, id;       /* for messages */
     unsigned copies;
+    unsigned max_copies;      /* compressed: at most this many copies */
+    struct zworker *zw;       /* set: old copies are compressed (compress.h) */
+    struct zhist *zh;         /* the compressed history, while open */
     uint64_t limit;
     uint64_t size;            /* bytes in f */
     uint64_t unreported;      /* dropped since the last marker line */

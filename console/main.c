@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compress.h"
 #include "config.h"
 #include "control.h"
 #include "forward.h"
@@ -390,6 +391,9 @@ static int setup(struct xld *d, const struct opts *o)
         if (conf_dirfd >= 0)
             close(conf_dirfd);
     }
+    /* After the sandbox, which binds the threads made later. */
+    if (!(d->zw = zworker_start(0)))
+        log_err(errno, "no compression thread: old copies stay uncompressed");
     if (store_connect(d->store) < 0) {
         r = -errno;
         log_err(-r, "cannot connect to xenstore");
@@ -404,6 +408,8 @@ static void teardown(struct xld *d)
     retention_note_live(d->retention);
     retention_free(d->retention);
     streams_close_all(d);
+    if (d->zw)
+        zworker_stop(d->zw);
     forward_free(d->forward);
     if (d->store) {
         store_unadvertise(d->store);

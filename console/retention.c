@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "beneath.h"
+#include "compress.h"
 #include "log.h"
 #include "loop.h"
 #include "record.h"
@@ -66,24 +67,47 @@ void retention_free(struct retention *r)
     free(r);
 }
 
-/* The files of a stream that are the daemon's go into the record; their bytes. */
-static uint64_t note(struct retention *r, const struct stream_figures *f, int dfd)
+/* One file of a stream, if it is the daemon's, into the record: its bytes;
+ * -ENOENT if there is no such file. */
+static int64_t note_one_file(struct retention *r, const struct stream_figures *f, int dfd,
+                             const char *name)
 {
-    char name[NAME_MAX_LEN + 16], rel[PATH_MAX];
-    uint64_t bytes = 0;
+    char rel[PATH_MAX];
     struct look l;
-    unsigned i;
     int idx;
 
-    for (i = 0; i <= f->copies; i++) {
+    if (file_look(r->d, dfd, name, &l) < 0)
+        return -ENOENT;
+    if (!l.ours || rel_of(rel, sizeof(rel), f->file_dir, name) < 0)
+        return 0;
+    idx = record_upsert(&r->rec, rel, &l.id);
+    if (idx >= 0)
+        r->rec.e[idx].live_pass = r->pass;
+    return (int64_t)l.size;
+}
+
+/* The files of a stream that are the daemon's go into the record; their
+ * bytes. Its copies: f.1 .. f.copies, and beyond while there are more (a
+ * compressed history keeps more, f.K.zst: compress.h). */
+static uint64_t note(struct retention *r, const struct stream_figures *f, int dfd)
+{
+    char name[NAME_MAX_LEN + 16];
+    uint64_t bytes = 0;
+    unsigned i;
+
+    for (i = 0; i <= ZHIST_MAX_COPIES; i++) {
+        int64_t raw, zst;
+
         copy_name(name, sizeof(name), f->file_base, i);
-        if (file_look(r->d, dfd, name, &l) < 0 || !l.ours ||
-            rel_of(rel, sizeof(rel), f->file_dir, name) < 0)
-            continue;
-        idx = record_upsert(&r->rec, rel, &l.id);
-        if (idx >= 0)
-            r->rec.e[idx].live_pass = r->pass;
-        bytes += l.size;
+        raw = note_one_file(r, f, dfd, name);
+        zst = -ENOENT;
+        if (i > 0) {
+            strncat(name, ".zst", sizeof(name) - strlen(name) - 1);
+            zst = note_one_file(r, f, dfd, name);
+        }
+        bytes += (uint64_t)(raw > 0 ? raw : 0) + (uint64_t)(zst > 0 ? zst : 0);
+        if (i >= f->copies && raw < 0 && zst < 0)
+            break;
     }
     return bytes;
 }

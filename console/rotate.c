@@ -106,14 +106,20 @@ int file_append(int dfd, const char *base, uid_t uid, off_t *size, const char **
     return fd;
 }
 
-int copy_open(int dfd, const char *base, unsigned i, uid_t uid)
+int file_open_ro(int dfd, const char *name, uid_t uid)
 {
     const struct want w = { .type = S_IFREG, .uid = uid, .perm = (mode_t)-1, .one_link = true };
-    char name[NAME_MAX_LEN + 16];
     const char *why;
 
-    copy_name(name, sizeof(name), base, i);
     return open_checked(dfd, name, O_RDONLY | O_NONBLOCK, &w, &why);
+}
+
+int copy_open(int dfd, const char *base, unsigned i, uid_t uid)
+{
+    char name[NAME_MAX_LEN + 16];
+
+    copy_name(name, sizeof(name), base, i);
+    return file_open_ro(dfd, name, uid);
 }
 
 int copy_remove(int dfd, const char *base, unsigned i)

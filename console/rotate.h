@@ -27,6 +27,8 @@ int file_create(int dfd, const char *base, uid_t uid, const char **why);
 /* f opened for appending (created if missing); *size its size. */
 int file_append(int dfd, const char *base, uid_t uid, off_t *size, const char **why);
 
+/* name in dfd for reading (checked like every log file). fd or -errno. */
+int file_open_ro(int dfd, const char *name, uid_t uid);
 /* Old copy i (f.i) for reading. fd or -errno. */
 int copy_open(int dfd, const char *base, unsigned i, uid_t uid);
 /* Removes f.i. 0 or -errno. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "beneath.h"
+#include "compress.h"
 #include "input.h"
 #include "log.h"
 #include "peek.h"
@@ -46,6 +47,18 @@ static int open_dir(struct stream *s, int *dfd, bool *own, const char **why)
     return 0;
 }
 
+/* Compressed: as many copies as the budget holds, counting 16 KiB at
+ * least for each (a compressed copy of a small limit), within
+ * ZHIST_MAX_COPIES, never fewer than asked. */
+static unsigned max_copies(uint64_t limit, unsigned copies)
+{
+    uint64_t n = limit * (copies + 1ULL) / (16 * 1024);
+
+    if (n > ZHIST_MAX_COPIES)
+        n = ZHIST_MAX_COPIES;
+    return n > copies ? (unsigned)n : copies;
+}
+
 static int open_log(struct stream *s, bool adopt, const char **why)
 {
     struct logfile *lf = &s->log;
@@ -59,6 +72,10 @@ static int open_log(struct stream *s, bool adopt, const char **why)
     lf->uid = s->d->uid;
     lf->limit = s->p.limit;
     lf->copies = s->p.copies;
+    if (s->p.compress > 0 && s->d->zw) {
+        lf->zw = s->d->zw;
+        lf->max_copies = max_copies(lf->limit, lf->copies);
+    }
     lf->domid = s->domid;
     lf->id = s->id;
     if ((r = open_dir(s, &dfd, &own, why)) < 0)

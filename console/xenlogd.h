@@ -53,6 +53,7 @@ struct xld {
     unsigned setup_timeout_ms;
     unsigned fifo_size;         /* F_SETPIPE_SZ of every stream's FIFO */
     struct peek peek;           /* the main thread's look at FIFOs (stream.c) */
+    struct zworker *zw;         /* compresses old copies (compress.h); NULL: none */
     struct stream *buckets[STREAM_BUCKETS];
     struct names names;         /* held by live streams (streams.c) */
     struct stream *ticking;     /* streams the tick must look at (stream.h) */

@@ -11,7 +11,7 @@ tests_tools_ctlraw_SOURCES = tests/tools/ctlraw.c
 tests_tools_swaploop_SOURCES = tests/tools/swaploop.c
 tests_tools_ctlhold_SOURCES = tests/tools/ctlhold.c
 # zcheck drives the compressed history (console/compress*.c) directly.
-noinst_PROGRAMS += tests/tools/zcheck
+check_PROGRAMS += tests/tools/zcheck
 tests_tools_zcheck_SOURCES = tests/tools/zcheck.c tests/tools/zwatch.c tests/tools/zcheck.h \
 	console/compress.c console/compress-worker.c console/compress-tail.c \
 	console/rotate.c console/beneath.c console/log.c console/seccomp.c

@@ -37,7 +37,7 @@ must_exist() { local f; for f; do [ -e "$f" ] || [ -L "$f" ] || fail "$f was rem
 must_be_gone() { local f; for f; do [ ! -e "$f" ] && [ ! -L "$f" ] || fail "$f is still there"; done; }
 
 say "by age, periodically: finished streams' old files go; live and foreign ones stay"
-printf 'max_age_days = 30\nmax_total_size = 0\nretention_interval = 1\n' >"$CONF"
+printf 'boot_marker = no\nmax_age_days = 30\nmax_total_size = 0\nretention_interval = 1\n' >"$CONF"
 xld_start
 stream 1 1 "$LOG/qdisk-1.log" 4096 2
 stream 1 2 "$LOG/live.log" 4096 1
@@ -79,7 +79,7 @@ must_exist "$LOG/bootloader.2.log" "$LOG/bootloader.2.log.1" "$LOG/bootloader.2.
 rm "$LOG"/bootloader.2.log*
 
 say "by total, after a stream ends: the oldest finished files go first, never a live one"
-printf 'max_age_days = 0\nmax_total_size = 40K\nretention_interval = 600\n' >"$CONF"
+printf 'boot_marker = no\nmax_age_days = 0\nmax_total_size = 40K\nretention_interval = 600\n' >"$CONF"
 kill -HUP "$XLD_PID"
 retry 10 grep -q "SIGHUP: policy re-read" "$T/xenlogd.log" || fail "no reload"
 for i in 1 2 3; do
@@ -104,14 +104,14 @@ want=$(cat "$LOG"/t2.log* "$LOG"/t3.log* "$LOG"/live.log* | wc -c)
 [ "$managed" = "$want" ] || fail "bytes_managed $managed, files hold $want"
 
 say "a cap below the live streams' files: every finished file goes, the live ones stay"
-printf 'max_total_size = 1K\n' >"$CONF"
+printf 'boot_marker = no\nmax_total_size = 1K\n' >"$CONF"
 kill -HUP "$XLD_PID"
 retry 20 sh -c "! ls '$LOG'/t2.log* '$LOG'/t3.log* >/dev/null 2>&1" || fail "finished files stay"
 must_exist "$LOG/live.log" "$LOG/live.log.1"
 retry 10 grep -q "the live streams' files alone" "$T/xenlogd.log" || fail "no warning"
 
 say "many finished streams at once: one pass, the oldest go first"
-printf 'max_age_days = 0\nmax_total_size = 0\n' >"$CONF"
+printf 'boot_marker = no\nmax_age_days = 0\nmax_total_size = 0\n' >"$CONF"
 kill -HUP "$XLD_PID"
 for i in $(seq 1 60); do stream 5 "$i" "$LOG/many.$i.log" 4096 0; done
 for i in $(seq 1 60); do wait_state 5 "$i" ready; done
@@ -119,7 +119,7 @@ for i in $(seq 1 60); do printf '%099d\n' "$i" >"$RUN/s.5.$i.fifo"; done
 for i in $(seq 1 60); do retry 10 settled "$LOG/many.$i.log" 100 || fail "many.$i.log"; done
 for i in $(seq 1 60); do old "$((61 - i)) minutes ago" "$LOG/many.$i.log"; done
 live=$(cat "$LOG"/live.log* | wc -c)
-printf 'max_age_days = 0\nmax_total_size = %d\n' $((live + 3050)) >"$CONF"
+printf 'boot_marker = no\nmax_age_days = 0\nmax_total_size = %d\n' $((live + 3050)) >"$CONF"
 runs=$(stats retention_runs)
 kill -HUP "$XLD_PID"
 passes 1 "$runs"
@@ -135,7 +135,7 @@ echo "60 finished streams: passes $runs -> $(stats retention_runs)"
 [ $(( $(stats retention_runs) - runs )) -le 3 ] || fail "a pass per stream, not one"
 
 say "the record survives a restart; a pass runs at start"
-printf 'max_age_days = 30\nmax_total_size = 0\n' >"$CONF"
+printf 'boot_marker = no\nmax_age_days = 30\nmax_total_size = 0\n' >"$CONF"
 kill -HUP "$XLD_PID"
 stream 4 1 "$LOG/bootloader.4.log" 4096 0
 wait_state 4 1 ready

@@ -18,6 +18,7 @@ at_least() { [ "$("${@:2}")" -ge "$1" ]; }
 entries() { jd_json "XEN_DOMID=7" "$@" | wc -l; }
 
 cat >"$T/xenlogd.conf" <<'EOF'
+boot_marker = no
 [qemu-dm]
 forward_journal = yes
 EOF

@@ -39,6 +39,7 @@ done
 
 cat >"$CONF" <<EOF
 syslog_hostname = xen-host-1.test
+boot_marker = no
 [qemu-dm]
 forward_syslog = 127.0.0.1:$RS_PORT
 [qdisk]
@@ -157,7 +158,7 @@ retry 20 sh -c "[ \$(grep -c '\"msgid\":\"other\"' '$T/rs/out.json') = $queued ]
 echo "stalled collector: $queued queued (all received after SIGCONT), $unsent unsent"
 
 say "SIGHUP: a host name unseen at start is refused (the sandbox allows no lookup)"
-printf '[other]\nforward_syslog = localhost:%s\n' "$RS_PORT" >"$CONF"
+printf 'boot_marker = no\n[other]\nforward_syslog = localhost:%s\n' "$RS_PORT" >"$CONF"
 kill -HUP "$XLD_PID"
 retry 10 logged "$CONF:2: forward_syslog: 'localhost:$RS_PORT': a name not seen at start" ||
     fail "not refused: $(tail -n 3 "$T/xenlogd.log")"

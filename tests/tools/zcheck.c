@@ -170,7 +170,7 @@ static void new_f(struct run *r)
 {
     const char *why;
 
-    r->ffd = logfile_create(r->dfd, "f", getuid(), &why);
+    r->ffd = file_create(r->dfd, "f", getuid(), &why);
     if (r->ffd < 0) {
         fprintf(stderr, "create f: %s\n", why);
         exit(111);
@@ -247,7 +247,7 @@ static void write_all(struct run *r)
     off_t size;
 
     if (r->adopt) {
-        if ((r->ffd = logfile_append(r->dfd, "f", getuid(), &size, &why)) < 0) {
+        if ((r->ffd = file_append(r->dfd, "f", getuid(), &size, &why)) < 0) {
             fprintf(stderr, "f: %s\n", why);
             exit(111);
         }
