@@ -44,7 +44,12 @@ struct queue {
 struct store {
     struct xld *d;
     const char *control_path;
-    struct xs_handle *xsh;    /* the store thread's, once it runs */
+    /* The store thread's, once it runs. Two connections: libxenstore reads
+     * every answer on a handle with a watch through a thread of its own (a
+     * hand-off and two context switches per call); the requests go on xsh,
+     * which has no watch and reads its answers itself. */
+    struct xs_handle *xsh;    /* requests */
+    struct xs_handle *xw;     /* the watch on STORE_ROOT */
     pthread_t thread;
     bool started;
     pthread_mutex_t mu;       /* guards the queues and the flags below */
@@ -280,6 +285,8 @@ void store_free(struct store *st)
         close(st->req_fd);
     if (st->xsh)
         xs_close(st->xsh);
+    if (st->xw)
+        xs_close(st->xw);
     q_clear(&st->req);
     q_clear(&st->ev);
     pthread_cond_destroy(&st->cond);
@@ -355,7 +362,9 @@ static void disconnect(struct store *st)
 {
     if (st->xsh)
         xs_close(st->xsh);
-    st->xsh = NULL;
+    if (st->xw)
+        xs_close(st->xw);
+    st->xsh = st->xw = NULL;
 }
 
 /* Opens, checks for another daemon, watches, advertises. 0 or -1. */
@@ -366,13 +375,18 @@ static int connect_store(struct store *st)
     st->xsh = xs_open(0);
     if (!st->xsh)
         return -1;
+    st->xw = xs_open(0);
+    if (!st->xw) {
+        disconnect(st);
+        return -1;
+    }
     if ((other = other_daemon_of(st->xsh)) != 0) {
         log_err(-1, "another xenlogd (pid %d) serves this xenstore", other);
         disconnect(st);
         errno = EEXIST;
         return -1;
     }
-    if (!xs_watch(st->xsh, STORE_ROOT, TOKEN) || !advertise(st)) {
+    if (!xs_watch(st->xw, STORE_ROOT, TOKEN) || !advertise(st)) {
         log_err(errno, "xenstore: cannot watch " STORE_ROOT " or advertise " ADVERT);
         disconnect(st);
         return -1;
@@ -433,15 +447,20 @@ static char *read_node(struct store *st, const char *dir, const char *node, int 
     return v;
 }
 
-static char *read_listed(struct store *st, const char *dir, char **ls, unsigned n,
-                         const char *node, int *err)
+static bool listed(char **ls, unsigned n, const char *name)
 {
     unsigned i;
 
     for (i = 0; i < n; i++)
-        if (strcmp(ls[i], node) == 0)
-            return read_node(st, dir, node, err);
-    return NULL;
+        if (strcmp(ls[i], name) == 0)
+            return true;
+    return false;
+}
+
+static char *read_listed(struct store *st, const char *dir, char **ls, unsigned n,
+                         const char *node, int *err)
+{
+    return listed(ls, n, node) ? read_node(st, dir, node, err) : NULL;
 }
 
 /* The domain's name (for boot markers); NULL if it has none. */
@@ -478,10 +497,10 @@ static int read_spec(struct store *st, unsigned domid, unsigned id, struct spec 
     ls = xs_directory(st->xsh, XBT_NULL, dir, &n);
     if (!ls)
         return errno == ENOENT ? 0 : -1;
-    /* Optional nodes only if listed: one round trip less each. A node
+    /* Only the nodes listed: an absent one costs no round trip. A node
      * written after the listing fires the watch, and all is read again. */
-    sp->pipe = read_node(st, dir, "pipe", &err);
-    sp->file = read_node(st, dir, "file", &err);
+    sp->pipe = read_listed(st, dir, ls, n, "pipe", &err);
+    sp->file = read_listed(st, dir, ls, n, "file", &err);
     sp->limit = read_listed(st, dir, ls, n, "limit", &err);
     sp->copies = read_listed(st, dir, ls, n, "copies", &err);
     sp->input = read_listed(st, dir, ls, n, "input", &err);
@@ -512,7 +531,7 @@ static int set_state(struct store *st, unsigned domid, unsigned id, const char *
     for (;;) {
         xs_transaction_t t = xs_transaction_start(st->xsh);
         char **ls;
-        bool ok = true;
+        bool ok = true, had_error;
 
         if (t == XBT_NULL)
             return -1;
@@ -521,11 +540,12 @@ static int set_state(struct store *st, unsigned domid, unsigned id, const char *
             xs_transaction_end(st->xsh, t, true);
             return errno == ENOENT ? 0 : -1;
         }
+        had_error = listed(ls, n, "error");
         free(ls);
         snprintf(path, sizeof(path), "%s/error", dir);
         if (error)
             ok = xs_write(st->xsh, t, path, error, (unsigned)strlen(error));
-        else
+        else if (had_error)
             xs_rm(st->xsh, t, path);    /* a reason from an earlier try */
         snprintf(path, sizeof(path), "%s/state", dir);
         ok = ok && xs_write(st->xsh, t, path, state, (unsigned)strlen(state));
@@ -584,22 +604,55 @@ static void serve(struct store *st, struct msg *m)
     msg_free(m);
 }
 
+/* The same stream as the previous event: one look at it serves both. */
+static bool merge(struct msg *last, const struct store_path *p)
+{
+    if (!last || p->kind != SP_STREAM || last->path.kind != SP_STREAM ||
+        last->path.domid != p->domid || last->path.id != p->id)
+        return false;
+    last->path.node = last->path.node || p->node;
+    last->path.own = last->path.own && p->own;
+    return true;
+}
+
+/* Hands a batch of messages to the loop: one lock, one wake-up. */
+static void post_all(struct store *st, struct queue *batch)
+{
+    if (!batch->head)
+        return;
+    pthread_mutex_lock(&st->mu);
+    *st->ev.tail = batch->head;
+    st->ev.tail = batch->tail;
+    pthread_mutex_unlock(&st->mu);
+    wake(st->lf.fd);
+}
+
+/*
+ * Every event queued, as one batch. A writer's transaction fires one event
+ * per node (pipe, file, limit, copies: four in a row for one stream); those
+ * in a row for the same stream become one, so it is read once, not four
+ * times.
+ */
 static void on_watch(struct store *st)
 {
+    struct queue batch;
+    struct msg *last = NULL;
+    struct store_path p;
     char **vec;
 
-    while (st->xsh && (vec = xs_check_watch(st->xsh)) != NULL) {
-        struct msg *m = msg_new(M_PATH, 0, 0);
-
-        if (m) {
-            store_path_parse(vec[XS_WATCH_PATH], &m->path);
-            if (m->path.kind == SP_NONE)
-                msg_free(m);
-            else
-                post(st, &st->ev, st->lf.fd, m);
-        }
+    q_init(&batch);
+    while (st->xw && (vec = xs_check_watch(st->xw)) != NULL) {
+        store_path_parse(vec[XS_WATCH_PATH], &p);
         free(vec);
+        if (p.kind == SP_NONE || merge(last, &p))
+            continue;
+        if (!(last = msg_new(M_PATH, p.domid, p.id)))
+            continue;
+        last->path = p;
+        *batch.tail = last;
+        batch.tail = &last->next;
     }
+    post_all(st, &batch);
 }
 
 /* The ping, and reconnection after a lost store. */
@@ -648,7 +701,7 @@ static void *store_main(void *arg)
     while (!stopping(st)) {
         struct pollfd p[2] = {
             { .fd = st->req_fd, .events = POLLIN },
-            { .fd = st->xsh ? xs_fileno(st->xsh) : -1, .events = POLLIN },
+            { .fd = st->xw ? xs_fileno(st->xw) : -1, .events = POLLIN },
         };
         uint64_t cnt, now = now_ms();
         struct msg *m;
