@@ -31,9 +31,7 @@ for s in "${some[@]}"; do
 done
 
 say "removal of all"
-doms=()
-for ((d = 1; d <= DOMS; d++)); do doms+=("/libxl/$d"); done
-xenstore-rm "${doms[@]}"
+xsmany rm 1 "$DOMS" "$PER"
 gone() { [ "$(grep -c ': finished' "$T/xenlogd.log")" -ge "$N" ]; }
 retry 120 gone || fail "only $(grep -c ': finished' "$T/xenlogd.log") of $N streams finished"
 after=$(fd_count "$XLD_PID")

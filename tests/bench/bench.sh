@@ -143,15 +143,15 @@ say "CPU with one reader attached (xenlog attach) on the 16 MiB stream"
 "$XENLOG" attach --bytes 0 1 1 >/dev/null 2>&1 &
 reader=$!
 T_PIDS+=("$reader")
-readers_is() {
-    [ "$("$XENLOG" stats --json 1 | grep -o '"readers": [0-9]*' | awk '{ print $2 }')" = "$1" ]
+readers_is() {    # readers_is DOMID N: stream DOMID/1 has N readers
+    [ "$("$XENLOG" stats --json "$1" | grep -o '"readers": [0-9]*' | head -n 1 | awk '{ print $2 }')" = "$2" ]
 }
-retry 20 readers_is 1 || fail "the reader did not attach"
+retry 20 readers_is 1 1 || fail "the reader did not attach"
 for ((r = 1; r <= REPS; r++)); do
     pair t16r 16777216 "$BYTES" 1 -- 1 "$BYTES" "$RUN/s.1.1.fifo"
 done
 kill "$reader"
-retry 20 readers_is 0 || fail "the reader did not go"
+retry 20 readers_is 1 0 || fail "the reader did not go"
 
 say "latency: $LAT_LINES lines, one every 10 ms: splice, then xenlogd"
 mkfifo -m 0600 "$T/lat.fifo"
@@ -185,11 +185,9 @@ say "idle for $IDLE_S s with $((nready + 1 + NMANY + 2)) streams"
 idle1=$(idle_figures)
 lat_idle=$(latency "$RUN/s.4.1.fifo" "$LOG/lat.log" "$LAT_LINES" 10)
 
-say "removing the $NIDLE streams (xenstore-rm of their $NDOMS domains)"
-doms=()
-for ((i = 100; i < 100 + NDOMS; i++)); do doms+=("/libxl/$i"); done
+say "removing the $NIDLE streams (their $NDOMS domains, one xs_rm each)"
 t0=$(ns)
-xenstore-rm "${doms[@]}"
+xsmany rm 100 "$NDOMS" "$PER"
 back() { [ "$(fd_count "$XLD_PID")" -le "$fd0" ]; }
 retry "$SCALE_TIMEOUT" back || true
 t1=$(ns)
@@ -224,7 +222,7 @@ cg_run() {   # cg_run BYTES READERS: instructions of a daemon moving BYTES
     stream 0 1 "$LOG/cg.log" 16777216 3
     wait_state 0 1 ready 60
     for ((i = 0; i < $2; i++)); do "$XENLOG" attach --bytes 0 0 1 >/dev/null 2>&1 & rd+=($!); done
-    [ "$2" = 0 ] || retry 30 eval "[ \"\$("$XENLOG" stats --json 0 | grep -o '\"readers\": [0-9]*' | head -n 1 | awk '{ print \$2 }')\" = $2 ]"
+    [ "$2" = 0 ] || retry 30 readers_is 0 "$2"
     blast "$1" 1<>"$RUN/s.0.1.fifo"
     size1=$(blast_size "$1")
     retry 300 eval "[ \"\$(written 0)\" -ge $size1 ]" || fail "callgrind run: not all written"
