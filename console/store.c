@@ -24,6 +24,7 @@
 #define PING_MS 2000
 #define RECONNECT_MS 1000
 #define STOP_WAIT_S 2
+#define STATE_BATCH 64      /* states written in one transaction, at most */
 
 /* One request (loop -> store thread) or one answer (store thread -> loop). */
 struct msg {
@@ -118,6 +119,24 @@ static struct msg *q_pop(struct store *st, struct queue *q)
         q->head = m->next;
         if (!q->head)
             q->tail = &q->head;
+    }
+    pthread_mutex_unlock(&st->mu);
+    return m;
+}
+
+/* The head of q if it is of that kind. */
+static struct msg *q_pop_kind(struct store *st, struct queue *q, int kind)
+{
+    struct msg *m;
+
+    pthread_mutex_lock(&st->mu);
+    m = q->head;
+    if (m && (int)m->kind == kind) {
+        q->head = m->next;
+        if (!q->head)
+            q->tail = &q->head;
+    } else {
+        m = NULL;
     }
     pthread_mutex_unlock(&st->mu);
     return m;
@@ -518,45 +537,95 @@ static int read_spec(struct store *st, unsigned domid, unsigned id, struct spec 
     return 1;
 }
 
-/* 1 written, 0 the stream is gone, -1 the store failed. */
-static int set_state(struct store *st, unsigned domid, unsigned id, const char *state,
-                     const char *error)
+/* In transaction t: 1 written, 0 the stream is gone, -1 the store failed. */
+static int put_state(struct store *st, xs_transaction_t t, const struct msg *m)
 {
     char dir[64], path[96];
     unsigned n;
+    char **ls;
+    bool ok = true, had_error;
+
+    snprintf(dir, sizeof(dir), STORE_ROOT "/%u/logging/%u", m->domid, m->id);
+    ls = xs_directory(st->xsh, t, dir, &n);
+    if (!ls)
+        return errno == ENOENT ? 0 : -1;
+    had_error = listed(ls, n, "error");
+    free(ls);
+    snprintf(path, sizeof(path), "%s/error", dir);
+    if (m->error)
+        ok = xs_write(st->xsh, t, path, m->error, (unsigned)strlen(m->error));
+    else if (had_error)
+        xs_rm(st->xsh, t, path);    /* a reason from an earlier try */
+    snprintf(path, sizeof(path), "%s/state", dir);
+    ok = ok && xs_write(st->xsh, t, path, m->state, (unsigned)strlen(m->state));
+    return ok ? 1 : -1;
+}
+
+/*
+ * The states of n streams in one transaction (a stream's state is written
+ * only if its directory still exists): r[i] is 1 written, 0 gone. 0, or -1
+ * if the store failed (nothing written).
+ */
+static int set_states(struct store *st, struct msg **ms, size_t n, int *r)
+{
+    size_t i;
 
     if (!st->xsh)
         return -1;
-    snprintf(dir, sizeof(dir), STORE_ROOT "/%u/logging/%u", domid, id);
     for (;;) {
         xs_transaction_t t = xs_transaction_start(st->xsh);
-        char **ls;
-        bool ok = true, had_error;
 
         if (t == XBT_NULL)
             return -1;
-        ls = xs_directory(st->xsh, t, dir, &n);
-        if (!ls) {
-            xs_transaction_end(st->xsh, t, true);
-            return errno == ENOENT ? 0 : -1;
-        }
-        had_error = listed(ls, n, "error");
-        free(ls);
-        snprintf(path, sizeof(path), "%s/error", dir);
-        if (error)
-            ok = xs_write(st->xsh, t, path, error, (unsigned)strlen(error));
-        else if (had_error)
-            xs_rm(st->xsh, t, path);    /* a reason from an earlier try */
-        snprintf(path, sizeof(path), "%s/state", dir);
-        ok = ok && xs_write(st->xsh, t, path, state, (unsigned)strlen(state));
-        if (!ok) {
+        for (i = 0; i < n; i++)
+            if ((r[i] = put_state(st, t, ms[i])) < 0)
+                break;
+        if (i < n) {
             xs_transaction_end(st->xsh, t, true);
             return -1;
         }
         if (xs_transaction_end(st->xsh, t, false))
-            return 1;
+            return 0;
         if (errno != EAGAIN)
             return -1;
+    }
+}
+
+/*
+ * M_STATE first and those right behind it in the queue (a burst of streams
+ * becoming ready), in one transaction: two round trips per stream instead
+ * of four. A stream found gone goes back to the loop as M_SPEC r = 0.
+ */
+static void serve_states(struct store *st, struct msg *first)
+{
+    struct msg *ms[STATE_BATCH];
+    int r[STATE_BATCH];
+    size_t n = 0, i;
+
+    ms[n++] = first;
+    while (n < STATE_BATCH && (ms[n] = q_pop_kind(st, &st->req, M_STATE)) != NULL)
+        n++;
+    if (set_states(st, ms, n, r) < 0) {
+        for (i = 0; i < n; i++) {
+            log_warn("stream %u/%u: could not write state %s", ms[i]->domid, ms[i]->id,
+                     ms[i]->state);
+            msg_free(ms[i]);
+        }
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        struct msg *m = ms[i];
+
+        if (r[i] != 0) {
+            msg_free(m);
+            continue;
+        }
+        free(m->state);     /* removed meanwhile: the loop finishes it */
+        free(m->error);
+        m->state = m->error = NULL;
+        m->kind = M_SPEC;
+        m->r = 0;
+        post(st, &st->ev, st->lf.fd, m);
     }
 }
 
@@ -574,22 +643,8 @@ static void serve(struct store *st, struct msg *m)
         post(st, &st->ev, st->lf.fd, m);
         return;
     case M_STATE:
-        switch (set_state(st, m->domid, m->id, m->state, m->error)) {
-        case 0:         /* removed meanwhile: the loop finishes it */
-            free(m->state);
-            free(m->error);
-            m->state = m->error = NULL;
-            m->kind = M_SPEC;
-            m->r = 0;
-            post(st, &st->ev, st->lf.fd, m);
-            return;
-        case -1:
-            log_warn("stream %u/%u: could not write state %s", m->domid, m->id, m->state);
-            break;
-        default:
-            break;
-        }
-        break;
+        serve_states(st, m);
+        return;
     case M_UNADVERTISE:
         if (st->xsh)
             xs_rm(st->xsh, XBT_NULL, ADVERT);
