@@ -39,9 +39,9 @@ echo "descriptors after removal: $after"
 [ "$after" -eq "$base_fds" ] || fail "descriptors not given back: $base_fds before, $after after"
 xld_stop
 
-# EXPECTED TO FAIL until the data-path refactor lands on main (issue 14):
-# today a stream holds 3 descriptors (FIFO, file, and its directory as an
-# O_PATH fd); the goal is 2, so that 10,000 streams fit in 20,000 + a few.
+# Issue 14: at most 2 descriptors per stream (FIFO and file; before the
+# data-path refactor a stream also held its directory as an O_PATH fd), so
+# that 10,000 streams fit in 20,000 + a few.
 per=$(( (fds - base_fds) * 100 / N ))
 echo "descriptors per stream: $((per / 100)).$(printf %02d $((per % 100)))"
 [ "$per" -le 200 ] ||
