@@ -172,6 +172,9 @@ idle_figures() {    # idle_figures: "WAKEUPS_PER_S CPU_MS_PER_S" over IDLE_S sec
     w1=$(wakeups "$XLD_PID"); c1=$(cpu_ns "$XLD_PID")
     calc "%.1f %.2f" "($w1 - $w0) / $IDLE_S, ($c1 - $c0) / 1e6 / $IDLE_S"
 }
+xsmany rm 3 1 "$NMANY"    # the 64 streams' descriptors go to the 10,000
+dom3_gone() { ! "$XENLOG" stats --json 3 | grep -q '"domid": 3'; }
+retry 20 dom3_gone || fail "the $NMANY streams of domain 3 were not finished"
 idle0=$(idle_figures)
 fd0=$(fd_count "$XLD_PID")
 rss0=$(vmrss "$XLD_PID")
