@@ -184,7 +184,7 @@ sed 's/^/  /' "$T/xsmany.out"
 read -r _ nready _ nerror _ ready_ms <"$T/xsmany.out" || fail "xsmany: $(cat "$T/xsmany.out")"
 fd1=$(fd_count "$XLD_PID")
 rss1=$(vmrss "$XLD_PID")
-say "idle for $IDLE_S s with $((nready + 1 + NMANY + 2)) streams"
+say "idle for $IDLE_S s with $((nready + 3)) streams"
 idle1=$(idle_figures)
 lat_idle=$(latency "$RUN/s.4.1.fifo" "$LOG/lat.log" "$LAT_LINES" 10)
 
