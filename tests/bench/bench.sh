@@ -111,7 +111,7 @@ pair() {
     echo "$sr $dr" | awk '{ printf "%.4f %d %d\n", $1 / $3, $2, $4 }' >>"$T/$name"
 }
 col() { awk -v c="$2" '{ print $c }' "$T/$1" | median; }
-reps() { awk '{ printf "%s%.2f", NR > 1 ? " " : "", $1 }' "$T/$1"; }  # every repetition's ratio
+reps() { awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 }' "$T/$1"; }  # every repetition's ratio
 per_gib() { calc "%.3f" "$1 / 1e9 / ($2 / 1073741824)"; }
 
 # stream_many DOMID FIRST COUNT LIMIT COPIES: streams written as `stream` does.
