@@ -30,9 +30,14 @@ CLEANFILES += $(SHIM)
 check-local: all check-programs
 	TOP_BUILDDIR=$(abs_top_builddir) $(srcdir)/tests/run.sh $(XENLOGD_TESTS)
 
-check_PROGRAMS += tests/bench/blast tests/bench/splicecopy
+check_PROGRAMS += tests/bench/blast tests/bench/splicecopy tests/bench/xsmany \
+	tests/bench/latency
 tests_bench_blast_SOURCES = tests/bench/blast.c
 tests_bench_splicecopy_SOURCES = tests/bench/splicecopy.c
+tests_bench_xsmany_SOURCES = tests/bench/xsmany.c
+tests_bench_xsmany_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
+tests_bench_xsmany_LDADD = $(XENSTORE_LIBS)
+tests_bench_latency_SOURCES = tests/bench/latency.c
 bench: all check-programs
 	TOP_BUILDDIR=$(abs_top_builddir) $(srcdir)/tests/bench/bench.sh
 
