@@ -42,9 +42,20 @@ struct queue {
     struct msg *head, **tail;
 };
 
+/* Domains' names, read once for a burst of streams (a domain starts
+ * several at once): an entry lives NAME_TTL_MS. Domain ids are not reused
+ * that fast. The store thread's only. */
+#define NAME_CACHE 64
+#define NAME_TTL_MS 1000
+struct name_cache {
+    unsigned domid;
+    uint64_t at;              /* 0: empty */
+    char *name;               /* NULL: the domain has none */
+};
+
 struct store {
     struct xld *d;
-    const char *control_path;
+    char *control_path;       /* a copy: the control socket may go first */
     /* The store thread's, once it runs. Two connections: libxenstore reads
      * every answer on a handle with a watch through a thread of its own (a
      * hand-off and two context switches per call); the requests go on xsh,
@@ -59,6 +70,7 @@ struct store {
     int req_fd;               /* eventfd: wakes the store thread */
     struct loop_fd lf;        /* eventfd: wakes the loop */
     bool stop, exited, unadvertised;
+    struct name_cache names[NAME_CACHE];  /* the store thread's */
 };
 
 static void on_events(struct loop_fd *lf, uint32_t events);
@@ -165,7 +177,7 @@ struct store *store_new(struct xld *d, const char *control_path)
     if (!st)
         return NULL;
     st->d = d;
-    st->control_path = control_path;
+    st->control_path = control_path ? strdup(control_path) : NULL;
     st->lf.fd = st->req_fd = -1;
     st->lf.fn = on_events;
     q_init(&st->req);
@@ -302,6 +314,9 @@ void store_free(struct store *st)
     }
     if (st->req_fd >= 0)
         close(st->req_fd);
+    for (unsigned i = 0; i < NAME_CACHE; i++)
+        free(st->names[i].name);
+    free(st->control_path);
     if (st->xsh)
         xs_close(st->xsh);
     if (st->xw)
@@ -482,8 +497,7 @@ static char *read_listed(struct store *st, const char *dir, char **ls, unsigned 
     return listed(ls, n, node) ? read_node(st, dir, node, err) : NULL;
 }
 
-/* The domain's name (for boot markers); NULL if it has none. */
-static char *read_domain_name(struct store *st, unsigned domid)
+static char *fetch_domain_name(struct store *st, unsigned domid)
 {
     char path[64];
     unsigned len;
@@ -496,6 +510,21 @@ static char *read_domain_name(struct store *st, unsigned domid)
         v = NULL;
     }
     return v;
+}
+
+/* The domain's name (boot markers, forwarding), a copy; NULL if it has none. */
+static char *read_domain_name(struct store *st, unsigned domid)
+{
+    struct name_cache *c = &st->names[domid % NAME_CACHE];
+    uint64_t now = now_ms();
+
+    if (!c->at || c->domid != domid || now - c->at >= NAME_TTL_MS) {
+        free(c->name);
+        c->name = fetch_domain_name(st, domid);
+        c->domid = domid;
+        c->at = now;
+    }
+    return c->name ? strdup(c->name) : NULL;
 }
 
 /* 1: the stream's directory exists (nodes filled in, NULL if missing);
