@@ -33,8 +33,7 @@ console_xenlogd_SOURCES = \
 	console/client.c console/client.h \
 	console/requests.c \
 	common/exitcode.h \
-	console/ctlproto.c console/ctlproto.h \
 	console/util.h
-console_xenlogd_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
+console_xenlogd_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/common -DSYSCONFDIR='"$(sysconfdir)"'
 console_xenlogd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS) $(SECCOMP_CFLAGS) $(ZSTD_CFLAGS)
-console_xenlogd_LDADD = $(XENSTORE_LIBS) $(XENTOOLLOG_LIBS) $(SECCOMP_LIBS) $(ZSTD_LIBS)
+console_xenlogd_LDADD = common/libctl.la common/libcommon.la $(XENSTORE_LIBS) $(XENTOOLLOG_LIBS) $(SECCOMP_LIBS) $(ZSTD_LIBS)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "clock.h"
 #include "loop.h"
 
 #define MAX_EVENTS 256
@@ -26,10 +27,7 @@ struct loop {
 
 uint64_t now_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    return clock_mono_ms();
 }
 
 struct loop *loop_new(unsigned tick_ms, loop_tick_fn *tick, void *data)

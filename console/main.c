@@ -375,7 +375,12 @@ static int setup(struct xld *d, const struct opts *o)
     if ((r = setup_signals(d)) < 0 || (r = check_alone(d)) < 0)
         return r;
     d->control = control_open(d);
-    d->store = store_new(d, control_path(d->control));
+    static const struct store_events on_store = {
+        .changed = streams_changed, .spec_read = streams_spec_read,
+        .check_gone = streams_check_gone, .known = streams_known,
+    };
+
+    d->store = store_new(d, control_path(d->control), &on_store);
     d->retention = retention_new(d, streams_each);
     d->forward = forward_new(d->loop);      /* reads the host's name: before the sandbox */
     if (!d->forward)

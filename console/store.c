@@ -16,8 +16,8 @@
 #include "loop.h"
 #include "store.h"
 #include "storepath.h"
-#include "streams.h"
 #include "util.h"
+#include "xstxn.h"
 
 #define ADVERT "/tool/xenlogd"
 #define TOKEN "xenlogd"
@@ -55,6 +55,7 @@ struct name_cache {
 
 struct store {
     struct xld *d;
+    const struct store_events *on;
     char *control_path;       /* a copy: the control socket may go first */
     /* The store thread's, once it runs. Two connections: libxenstore reads
      * every answer on a handle with a watch through a thread of its own (a
@@ -170,13 +171,15 @@ static struct msg *msg_new(int kind, unsigned domid, unsigned id)
 
 /* ---- the loop's side ---- */
 
-struct store *store_new(struct xld *d, const char *control_path)
+struct store *store_new(struct xld *d, const char *control_path,
+                        const struct store_events *ev)
 {
     struct store *st = calloc(1, sizeof(*st));
 
     if (!st)
         return NULL;
     st->d = d;
+    st->on = ev;
     st->control_path = control_path ? strdup(control_path) : NULL;
     st->lf.fd = st->req_fd = -1;
     st->lf.fn = on_events;
@@ -217,15 +220,15 @@ static void on_path(struct store *st, const struct store_path *p)
 {
     switch (p->kind) {
     case SP_ALL:
-        streams_check_gone(st->d, true, 0);
+        st->on->check_gone(st->d, true, 0);
         break;
     case SP_DOMAIN:
-        streams_check_gone(st->d, false, p->domid);
+        st->on->check_gone(st->d, false, p->domid);
         break;
     case SP_STREAM:
-        if (p->own && streams_find(st->d, p->domid, p->id))
+        if (p->own && st->on->known(st->d, p->domid, p->id))
             break;      /* our own writes */
-        streams_changed(st->d, p->domid, p->id, p->node);
+        st->on->changed(st->d, p->domid, p->id, p->node);
         break;
     default:
         break;
@@ -245,7 +248,7 @@ static void on_events(struct loop_fd *lf, uint32_t events)
         if (m->kind == M_PATH) {
             on_path(st, &m->path);
         } else if (m->kind == M_SPEC) {
-            streams_spec_read(st->d, m->domid, m->id, m->r, &m->sp, m->state, m->rewritten);
+            st->on->spec_read(st->d, m->domid, m->id, m->r, &m->sp, m->state, m->rewritten);
             m->state = NULL;    /* both handed over */
             memset(&m->sp, 0, sizeof(m->sp));
         }
@@ -330,11 +333,30 @@ void store_free(struct store *st)
 
 /* ---- xenstore calls: the first connection, then the store thread only ---- */
 
+#define TXN_TRIES 100               /* conflicts before a transaction is given up */
+
+struct advert {
+    const struct advert_node { const char *node, *value; } *nodes;
+    size_t n;
+};
+
+static int write_advert(struct xs_handle *xsh, xs_transaction_t t, void *arg)
+{
+    const struct advert *a = arg;
+    size_t i;
+
+    for (i = 0; i < a->n; i++)
+        if (!xs_write(xsh, t, a->nodes[i].node, a->nodes[i].value,
+                      (unsigned)strlen(a->nodes[i].value)))
+            return -errno;
+    return 0;
+}
+
 static bool advertise(struct store *st)
 {
     char pid[16];
     const char *version = PACKAGE_VERSION;
-    struct { const char *node, *value; } nodes[] = {
+    const struct advert_node nodes[] = {
         { ADVERT "/pid", pid },
         { ADVERT "/version", version },
         { ADVERT "/run-dir", st->d->run_dir },
@@ -342,27 +364,10 @@ static bool advertise(struct store *st)
         { ADVERT "/control", st->control_path ? st->control_path : "" },
         { ADVERT "/policy", "1" },  /* limit and copies may be left out */
     };
-    size_t i;
+    struct advert a = { .nodes = nodes, .n = ARRAY_SIZE(nodes) };
 
     snprintf(pid, sizeof(pid), "%d", (int)getpid());
-    for (;;) {
-        xs_transaction_t t = xs_transaction_start(st->xsh);
-
-        if (t == XBT_NULL)
-            return false;
-        for (i = 0; i < ARRAY_SIZE(nodes); i++)
-            if (!xs_write(st->xsh, t, nodes[i].node, nodes[i].value,
-                          (unsigned)strlen(nodes[i].value)))
-                break;
-        if (i < ARRAY_SIZE(nodes)) {
-            xs_transaction_end(st->xsh, t, true);
-            return false;
-        }
-        if (xs_transaction_end(st->xsh, t, false))
-            return true;
-        if (errno != EAGAIN)
-            return false;
-    }
+    return xs_txn_retry(st->xsh, write_advert, &a, TXN_TRIES) == 0;
 }
 
 /* Another live daemon advertised in this store? Two would split the data. */
@@ -595,29 +600,32 @@ static int put_state(struct store *st, xs_transaction_t t, const struct msg *m)
  * only if its directory still exists): r[i] is 1 written, 0 gone. 0, or -1
  * if the store failed (nothing written).
  */
+struct states {
+    struct store *st;
+    struct msg **ms;
+    size_t n;
+    int *r;
+};
+
+static int put_states(struct xs_handle *xsh, xs_transaction_t t, void *arg)
+{
+    const struct states *a = arg;
+    size_t i;
+
+    (void)xsh;
+    for (i = 0; i < a->n; i++)
+        if ((a->r[i] = put_state(a->st, t, a->ms[i])) < 0)
+            return -EIO;
+    return 0;
+}
+
 static int set_states(struct store *st, struct msg **ms, size_t n, int *r)
 {
-    size_t i;
+    struct states a = { .st = st, .ms = ms, .n = n, .r = r };
 
     if (!st->xsh)
         return -1;
-    for (;;) {
-        xs_transaction_t t = xs_transaction_start(st->xsh);
-
-        if (t == XBT_NULL)
-            return -1;
-        for (i = 0; i < n; i++)
-            if ((r[i] = put_state(st, t, ms[i])) < 0)
-                break;
-        if (i < n) {
-            xs_transaction_end(st->xsh, t, true);
-            return -1;
-        }
-        if (xs_transaction_end(st->xsh, t, false))
-            return 0;
-        if (errno != EAGAIN)
-            return -1;
-    }
+    return xs_txn_retry(st->xsh, put_states, &a, TXN_TRIES) == 0 ? 0 : -1;
 }
 
 /*

@@ -18,7 +18,22 @@
 #include "validate.h"
 #include "xenlogd.h"
 
-struct store *store_new(struct xld *d, const char *control_path);
+/* What the store tells the streams (streams.h), on the loop's thread. The
+ * store calls up only through these, so it does not depend on streams.c. */
+struct store_events {
+    /* Something under /libxl/DOMID/logging/ID changed. */
+    void (*changed)(struct xld *d, unsigned domid, unsigned id, bool rewritten);
+    /* The answer to store_request_spec() (streams_spec_read()). */
+    void (*spec_read)(struct xld *d, unsigned domid, unsigned id, int r, struct spec *sp,
+                      char *state, bool rewritten);
+    /* A parent path changed: the streams (of domid, or all) may be gone. */
+    void (*check_gone)(struct xld *d, bool all, unsigned domid);
+    /* Is DOMID/ID a stream the daemon has (its own writes are then ignored)? */
+    bool (*known)(struct xld *d, unsigned domid, unsigned id);
+};
+
+struct store *store_new(struct xld *d, const char *control_path,
+                        const struct store_events *ev);
 /* Stops the store thread (waits at most 2 s for it) and frees. */
 void store_free(struct store *st);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "beneath.h"
+#include "clock.h"
 #include "compress.h"
 #include "input.h"
 #include "log.h"
@@ -25,14 +26,6 @@
 #define BUDGET (4 * 1024 * 1024)    /* bytes per wake-up, for fairness */
 
 static void on_fifo(struct loop_fd *lf, uint32_t events);
-
-static uint64_t wall_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* The file's directory: the log dir itself is shared, not opened again. */
 static int open_dir(struct stream *s, int *dfd, bool *own, const char **why)
@@ -100,7 +93,7 @@ static void boot_marker(struct stream *s)
     char stamp[STAMP_LEN + 1], name[65], text[LOGFILE_NOTE_MAX];
     int r;
 
-    stamp_format(stamp, wall_ms());
+    stamp_format(stamp, clock_wall_ms());
     safe_name(name, sizeof(name), s->spec.domain);
     snprintf(text, sizeof(text), "%sxenlogd: start of domain %u (%s), stream %u (%s)", stamp,
              s->domid, name[0] ? name : "-", s->id, s->p.file_base);
@@ -157,7 +150,7 @@ int stream_open(struct stream *s, bool adopt, const char **why, const char **nod
         boot_marker(s);
     s->stamped = s->p.timestamp > 0;
     s->bytes_in = 0;
-    s->since_ms = wall_ms();
+    s->since_ms = clock_wall_ms();
     return 0;
 }
 
@@ -210,7 +203,7 @@ static ssize_t step_stamped(struct stream *s, size_t avail, bool *empty)
     if (got <= 0)
         return got;
     *empty = (size_t)got < (avail < PEEK_SIZE ? avail : PEEK_SIZE);
-    stamp_format(stamp, wall_ms());
+    stamp_format(stamp, clock_wall_ms());
     n = logfile_write_stamped(&s->log, pk->buf, (size_t)got, stamp, feed_sinks, s);
     if (n > 0 && (r = peek_skip(pk, s->lf.fd, (size_t)n)) < 0)
         return r;

@@ -29,6 +29,11 @@ struct stream *streams_find(struct xld *d, unsigned domid, unsigned id)
     return NULL;
 }
 
+bool streams_known(struct xld *d, unsigned domid, unsigned id)
+{
+    return streams_find(d, domid, id) != NULL;
+}
+
 static struct stream *add(struct xld *d, unsigned domid, unsigned id)
 {
     struct stream *s = calloc(1, sizeof(*s));

@@ -14,6 +14,8 @@
 #include "xenlogd.h"
 
 struct stream *streams_find(struct xld *d, unsigned domid, unsigned id);
+/* streams_find() != NULL (store_events.known). */
+bool streams_known(struct xld *d, unsigned domid, unsigned id);
 /* Something under /libxl/DOMID/logging/ID changed: re-read and act.
  * rewritten: one of its parameter nodes was written (a stream in error is
  * then validated again even if no value changed). */

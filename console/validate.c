@@ -5,28 +5,6 @@
 
 #include "validate.h"
 
-const char *parse_decimal(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-    uint64_t v = 0;
-    const char *p;
-
-    if (!s || !*s)
-        return "empty";
-    if (s[0] == '0' && s[1])
-        return "leading zero";
-    for (p = s; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return "not a decimal number";
-        if (v > (UINT64_MAX - 9) / 10)
-            return "out of range";
-        v = v * 10 + (uint64_t)(*p - '0');
-    }
-    if (v < min || v > max)
-        return "out of range";
-    *out = v;
-    return NULL;
-}
-
 bool parse_id(const char *s, unsigned *out)
 {
     uint64_t v;

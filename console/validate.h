@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "decimal.h"     /* parse_decimal(), common/ */
+
 #define LIMIT_MIN 1024ULL
 #define LIMIT_MAX (1ULL << 40)
 #define COPIES_MAX 99ULL
@@ -48,9 +50,6 @@ struct params {
     int compress;             /* 1 zstd, 0 none, -1 the node is absent */
     bool boot_marker;         /* the host's policy: a line when a new stream starts */
 };
-
-/* Decimal digits only, no sign, no leading zero; NULL or a reason. */
-const char *parse_decimal(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 /* A $DOMID or $ID path component. */
 bool parse_id(const char *s, unsigned *out);

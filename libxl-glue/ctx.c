@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* ctx.c - libxenlog context: xenstore connection, errors, directories. */
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decimal.h"
 #include "glue.h"
 
 const char *xenlog_strerror(int rc)
@@ -38,14 +40,16 @@ static void glue_vlog(xenlog_ctx *ctx, xentoollog_level level, int errnoval,
 {
     if (level >= XTL_ERROR) {
         va_list aq;
+        int n;
+
         va_copy(aq, ap);
-        int n = vsnprintf(ctx->errbuf, sizeof(ctx->errbuf), fmt, aq);
+        n = vsnprintf(ctx->errbuf, sizeof(ctx->errbuf), fmt, aq);
         va_end(aq);
         if (n >= 0 && errnoval >= 0 && (size_t)n < sizeof(ctx->errbuf)) {
             char eb[128];
-            const char *es = strerror_r(errnoval, eb, sizeof(eb));
-            snprintf(ctx->errbuf + n, sizeof(ctx->errbuf) - (size_t)n,
-                     ": %s", es);
+
+            snprintf(ctx->errbuf + n, sizeof(ctx->errbuf) - (size_t)n, ": %s",
+                     strerror_r(errnoval, eb, sizeof(eb)));
         }
     }
     if (ctx->lg)
@@ -56,6 +60,7 @@ void glue_log(xenlog_ctx *ctx, xentoollog_level level, int errnoval,
               const char *fmt, ...)
 {
     va_list ap;
+
     va_start(ap, fmt);
     glue_vlog(ctx, level, errnoval, fmt, ap);
     va_end(ap);
@@ -64,6 +69,7 @@ void glue_log(xenlog_ctx *ctx, xentoollog_level level, int errnoval,
 int glue_fail(xenlog_ctx *ctx, int rc, int errnoval, const char *fmt, ...)
 {
     va_list ap;
+
     va_start(ap, fmt);
     glue_vlog(ctx, XTL_ERROR, errnoval, fmt, ap);
     va_end(ap);
@@ -79,6 +85,7 @@ char *glue_read(xenlog_ctx *ctx, xs_transaction_t t, const char *path)
 {
     unsigned len;
     char *v = xs_read(ctx->xsh, t, path, &len);
+
     if (v && strlen(v) != len) {        /* embedded NUL: not a string */
         free(v);
         errno = EINVAL;
@@ -91,6 +98,7 @@ char **glue_directory(xenlog_ctx *ctx, xs_transaction_t t, const char *path,
                       unsigned *n, bool *absent)
 {
     char **d = xs_directory(ctx->xsh, t, path, n);
+
     *absent = false;
     if (!d) {
         *n = 0;
@@ -98,23 +106,6 @@ char **glue_directory(xenlog_ctx *ctx, xs_transaction_t t, const char *path,
             *absent = true;
     }
     return d;
-}
-
-bool glue_parse_u64(const char *s, uint64_t max, uint64_t *v)
-{
-    uint64_t x = 0;
-    if (!s || !*s || (s[0] == '0' && s[1]))
-        return false;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
-        unsigned d = (unsigned)(*s - '0');
-        if (x > (max - d) / 10)
-            return false;
-        x = x * 10 + d;
-    }
-    *v = x;
-    return true;
 }
 
 void glue_fifo_name(char *buf, size_t len, uint32_t domid, uint32_t id)
@@ -149,12 +140,38 @@ bool glue_parse_fifo_name(const char *name, uint32_t *domid, uint32_t *id)
     a[q - p] = 0;
     memcpy(b, q + 1, (size_t)(r - q - 1));
     b[r - q - 1] = 0;
-    if (!glue_parse_u64(a, XENLOG_MAX_ID, &d) ||
-        !glue_parse_u64(b, XENLOG_MAX_ID, &i))
+    if (parse_decimal(a, 0, XENLOG_MAX_ID, &d) ||
+        parse_decimal(b, 0, XENLOG_MAX_ID, &i))
         return false;
     *domid = (uint32_t)d;
     *id = (uint32_t)i;
     return true;
+}
+
+/* Makes close-on-exec every other descriptor of this process on the pipe
+ * whose inode st is (its other end). */
+static void cloexec_other_end(int fd, const struct stat *st)
+{
+    struct stat st2;
+    struct dirent *de;
+    DIR *d = opendir("/proc/self/fd");
+    int dfd, fl;
+
+    if (!d)
+        return;
+    dfd = dirfd(d);
+    while ((de = readdir(d))) {
+        uint64_t o;
+
+        if (parse_decimal(de->d_name, 0, 1u << 30, &o) || (int)o == fd || (int)o == dfd)
+            continue;
+        if (fstat((int)o, &st2) || st2.st_ino != st->st_ino || st2.st_dev != st->st_dev)
+            continue;
+        fl = fcntl((int)o, F_GETFD);
+        if (fl >= 0 && !(fl & FD_CLOEXEC))
+            (void)fcntl((int)o, F_SETFD, fl | FD_CLOEXEC);
+    }
+    closedir(d);
 }
 
 /* libxenstore creates its watch pipe with pipe(2) in some versions: make both
@@ -162,7 +179,7 @@ bool glue_parse_fifo_name(const char *name, uint32_t *domid, uint32_t *id)
  * The other end of a pipe is the fd whose inode is the same. */
 void glue_cloexec_pipe(int fd)
 {
-    struct stat st, st2;
+    struct stat st;
     int fl = fcntl(fd, F_GETFD);
 
     /* Already set on the read end: libxenstore used pipe2(O_CLOEXEC), as
@@ -172,27 +189,7 @@ void glue_cloexec_pipe(int fd)
     (void)fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
     if (fstat(fd, &st) || !S_ISFIFO(st.st_mode))
         return;
-
-    DIR *d = opendir("/proc/self/fd");
-    if (!d)
-        return;
-    int dfd = dirfd(d);
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        uint64_t o;
-        if (!glue_parse_u64(de->d_name, 1u << 30, &o))
-            continue;
-        int ofd = (int)o;
-        if (ofd == fd || ofd == dfd)
-            continue;
-        if (fstat(ofd, &st2) || st2.st_ino != st.st_ino ||
-            st2.st_dev != st.st_dev)
-            continue;
-        fl = fcntl(ofd, F_GETFD);
-        if (fl >= 0 && !(fl & FD_CLOEXEC))
-            (void)fcntl(ofd, F_SETFD, fl | FD_CLOEXEC);
-    }
-    closedir(d);
+    cloexec_other_end(fd, &st);
 }
 
 int xenlog_ctx_alloc(xenlog_ctx **ctx_r, xentoollog_logger *lg,
@@ -235,12 +232,9 @@ void xenlog_ctx_free(xenlog_ctx *ctx)
 /* An absolute path without trailing slashes (but "/" stays). */
 static char *clean_dir(const char *d)
 {
-    if (!d || d[0] != '/')
-        return NULL;
-    char *c = strdup(d);
-    if (!c)
-        return NULL;
-    size_t n = strlen(c);
+    char *c = d && d[0] == '/' ? strdup(d) : NULL;
+    size_t n = c ? strlen(c) : 0;
+
     while (n > 1 && c[n - 1] == '/')
         c[--n] = 0;
     return c;
@@ -250,6 +244,8 @@ int xenlog_ctx_set_dirs(xenlog_ctx *ctx, const char *run_dir,
                         const char *log_dir)
 {
     char *r = NULL, *l = NULL;
+
+    assert(ctx);
 
     if (run_dir && !(r = clean_dir(run_dir)))
         return glue_fail(ctx, XENLOG_E_INVAL, -1,
@@ -268,6 +264,7 @@ int xenlog_ctx_set_dirs(xenlog_ctx *ctx, const char *run_dir,
 
 void xenlog_ctx_set_timeout(xenlog_ctx *ctx, unsigned timeout_ms)
 {
+    assert(ctx);
     ctx->timeout_ms = timeout_ms ? timeout_ms : XENLOG_DEFAULT_TIMEOUT_MS;
 }
 
@@ -276,6 +273,7 @@ static int check_daemon(xenlog_ctx *ctx)
 {
     uint64_t pid;
     char *p = glue_read(ctx, XBT_NULL, "/tool/xenlogd/pid");
+    bool ok;
 
     if (!p) {
         if (errno == ENOENT)
@@ -284,7 +282,7 @@ static int check_daemon(xenlog_ctx *ctx)
         return glue_fail(ctx, XENLOG_E_STORE, errno,
                          "cannot read /tool/xenlogd/pid");
     }
-    bool ok = glue_parse_u64(p, INT32_MAX, &pid) && pid > 0;
+    ok = !parse_decimal(p, 1, INT32_MAX, &pid);
     free(p);
     if (!ok)
         return glue_fail(ctx, XENLOG_E_NODAEMON, -1,
@@ -300,8 +298,10 @@ static int check_daemon(xenlog_ctx *ctx)
 static int advertised_dir(xenlog_ctx *ctx, const char *node, char **out)
 {
     char path[64];
+    char *v;
+
     snprintf(path, sizeof(path), "/tool/xenlogd/%s", node);
-    char *v = glue_read(ctx, XBT_NULL, path);
+    v = glue_read(ctx, XBT_NULL, path);
     if (!v) {
         if (errno == ENOENT)
             return glue_fail(ctx, XENLOG_E_NODAEMON, -1,
@@ -324,6 +324,8 @@ int xenlog_get_dirs(xenlog_ctx *ctx, const char **run_dir_r,
 {
     char *r = NULL, *l = NULL;
     int rc;
+
+    assert(ctx);
 
     if (ctx->run_dir_override)
         r = strdup(ctx->run_dir_override);
@@ -354,9 +356,8 @@ int xenlog_get_dirs(xenlog_ctx *ctx, const char **run_dir_r,
 int glue_serving_dirs(xenlog_ctx *ctx)
 {
     int rc = check_daemon(ctx);
-    if (rc)
-        return rc;
-    return xenlog_get_dirs(ctx, NULL, NULL);
+
+    return rc ? rc : xenlog_get_dirs(ctx, NULL, NULL);
 }
 
 bool glue_daemon_has_policy(xenlog_ctx *ctx)
@@ -374,20 +375,24 @@ int xenlog_domid_by_name(xenlog_ctx *ctx, const char *name,
     unsigned n;
     bool absent, found = false;
     uint64_t best = 0;
+    char **d;
+
+    assert(ctx);
 
     if (!name || !*name)
         return glue_fail(ctx, XENLOG_E_INVAL, -1, "empty domain name");
-    char **d = glue_directory(ctx, XBT_NULL, "/local/domain", &n, &absent);
+    d = glue_directory(ctx, XBT_NULL, "/local/domain", &n, &absent);
     if (!d && !absent)
         return glue_fail(ctx, XENLOG_E_STORE, errno,
                          "cannot list /local/domain");
     for (unsigned i = 0; i < n; i++) {
         uint64_t id;
-        char path[64];
-        if (!glue_parse_u64(d[i], XENLOG_MAX_ID, &id))
+        char path[64], *v;
+
+        if (parse_decimal(d[i], 0, XENLOG_MAX_ID, &id))
             continue;
         snprintf(path, sizeof(path), "/local/domain/%s/name", d[i]);
-        char *v = glue_read(ctx, XBT_NULL, path);
+        v = glue_read(ctx, XBT_NULL, path);
         if (v && !strcmp(v, name) && (!found || id > best)) {
             best = id;
             found = true;

@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decimal.h"
 #include "glue.h"
 
 /* From libxl.h / libxl_utils.h, declared here so the module does not need
@@ -83,6 +84,7 @@ static bool is_stream_fifo(const char *path)
 {
     uint32_t d, i;
     const char *b = path ? strrchr(path, '/') : NULL;
+
     return b && glue_parse_fifo_name(b + 1, &d, &i);
 }
 
@@ -111,8 +113,10 @@ static mode_t open_mode(int flags, va_list ap)
 int open(const char *path, int flags, ...)
 {
     va_list ap;
+    mode_t mode;
+
     va_start(ap, flags);
-    mode_t mode = open_mode(flags, ap);
+    mode = open_mode(flags, ap);
     va_end(ap);
     pthread_once(&resolve_once, resolve);
     return do_open(real_open, path, flags, mode);
@@ -121,8 +125,10 @@ int open(const char *path, int flags, ...)
 int open64(const char *path, int flags, ...)
 {
     va_list ap;
+    mode_t mode;
+
     va_start(ap, flags);
-    mode_t mode = open_mode(flags, ap);
+    mode = open_mode(flags, ap);
     va_end(ap);
     pthread_once(&resolve_once, resolve);
     return do_open(real_open64 ? real_open64 : real_open, path, flags, mode);
@@ -134,9 +140,11 @@ static FILE *do_fopen(fopen_fn *fn, const char *path, const char *mode)
     if (mode && (mode[0] == 'a' || mode[0] == 'w') && !strchr(mode, '+') &&
         is_stream_fifo(path)) {
         int fd = do_open(real_open, path, O_WRONLY, 0);
+        FILE *f;
+
         if (fd < 0)
             return NULL;
-        FILE *f = fdopen(fd, mode);
+        f = fdopen(fd, mode);
         if (!f) {
             int e = errno;
             close(fd);
@@ -184,6 +192,7 @@ static const struct {
 static bool debug_on(void)
 {
     const char *d = getenv("XENLOG_DROPIN_DEBUG");
+
     return d && *d && strcmp(d, "0");
 }
 
@@ -194,10 +203,11 @@ static void say(bool always, const char *fmt, ...)
  * where libxl's own messages go. */
 static void say(bool always, const char *fmt, ...)
 {
-    if (!always && !debug_on())
-        return;
     char buf[768];
     va_list ap;
+
+    if (!always && !debug_on())
+        return;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
@@ -208,10 +218,12 @@ static void say(bool always, const char *fmt, ...)
 static bool takes_over(const char *name, enum owner *owner, const char **rest)
 {
     const char *list = getenv("XENLOG_DROPIN_NAMES");
+
     if (!list)
         list = DEFAULT_NAMES;
     while (*list) {
         size_t len = strcspn(list, ",");
+
         if (len && !strncmp(name, list, len) && name[len]) {
             *rest = name + len;
             *owner = BY_NAME;
@@ -232,63 +244,78 @@ static uint64_t env_u64(const char *var, uint64_t dflt)
 {
     uint64_t v;
     const char *s = getenv(var);
-    return glue_parse_u64(s, UINT64_MAX - 1, &v) ? v : dflt;
+
+    return !parse_decimal(s, 0, UINT64_MAX - 1, &v) ? v : dflt;
+}
+
+/* The domain a log name is for: its domid after the prefix (rest), or the
+ * domain called rest. 0 or a XENLOG_E_* code (said in debug mode). */
+static int name_domid(xenlog_ctx *ctx, const char *name, enum owner owner, const char *rest,
+                      uint32_t *domid)
+{
+    uint64_t v;
+
+    if (owner == BY_NAME) {
+        int rc = xenlog_domid_by_name(ctx, rest, domid);
+
+        if (rc)
+            say(false, "%s: %s, using a plain file", name, xenlog_last_error(ctx));
+        return rc;
+    }
+    if (parse_decimal(rest, 0, XENLOG_MAX_ID, &v)) {
+        say(false, "%s: \"%s\" is not a domid, using a plain file", name, rest);
+        return XENLOG_E_NOTFOUND;
+    }
+    *domid = (uint32_t)v;
+    return 0;
+}
+
+/* A stream for name of domid, with the parameters of the environment; on
+ * success *path_r is the malloc'd FIFO path. */
+static int open_for(xenlog_ctx *ctx, const char *name, uint32_t domid, char **path_r)
+{
+    uint64_t copies = env_u64("XENLOG_COPIES", UINT64_MAX);
+    xenlog_stream *s = NULL;
+    int rc;
+
+    rc = xenlog_stream_open(ctx, domid, name, env_u64("XENLOG_LIMIT", 0),
+                            copies > XENLOG_MAX_COPIES + 1u ? -1 : (int)copies, &s);
+    if (rc) {
+        /* No daemon is a normal configuration: only say so when asked. */
+        say(rc != XENLOG_E_NODAEMON, "%s: %s; using a plain file", name,
+            xenlog_last_error(ctx));
+        return rc;
+    }
+    *path_r = strdup(xenlog_stream_pipe(s));
+    if (!*path_r) {
+        (void)xenlog_stream_close(ctx, s);
+        return XENLOG_E_NOMEM;
+    }
+    say(false, "%s: stream %u/%u, %s -> %s", name, (unsigned)domid,
+        (unsigned)xenlog_stream_id(s), *path_r, xenlog_stream_file(s));
+    /* The stream lives until libxl removes /libxl/$DOMID. */
+    xenlog_stream_free(s);
+    return 0;
 }
 
 /* Open a stream for name; on success *path_r is the malloc'd FIFO path. */
-static int dropin_open(const char *name, enum owner owner, const char *rest,
-                       char **path_r)
+static int dropin_open(const char *name, enum owner owner, const char *rest, char **path_r)
 {
     xenlog_ctx *ctx;
-    xenlog_stream *s = NULL;
-    uint32_t domid;
-    uint64_t v;
+    uint32_t domid = 0;
     int rc;
 
     if ((rc = xenlog_ctx_alloc(&ctx, NULL, 0))) {
         say(false, "%s: no xenstore, using a plain file", name);
         return rc;
     }
-    if ((rc = xenlog_ctx_set_dirs(ctx, getenv("XENLOG_RUN_DIR"),
-                                  getenv("XENLOG_LOG_DIR"))))
-        goto out;
-    xenlog_ctx_set_timeout(ctx, (unsigned)env_u64("XENLOG_TIMEOUT_MS", 0));
-
-    if (owner == BY_DOMID) {
-        if (!glue_parse_u64(rest, XENLOG_MAX_ID, &v)) {
-            rc = XENLOG_E_NOTFOUND;
-            say(false, "%s: \"%s\" is not a domid, using a plain file", name,
-                rest);
-            goto out;
-        }
-        domid = (uint32_t)v;
-    } else if ((rc = xenlog_domid_by_name(ctx, rest, &domid))) {
-        say(false, "%s: %s, using a plain file", name,
-            xenlog_last_error(ctx));
-        goto out;
+    rc = xenlog_ctx_set_dirs(ctx, getenv("XENLOG_RUN_DIR"), getenv("XENLOG_LOG_DIR"));
+    if (!rc) {
+        xenlog_ctx_set_timeout(ctx, (unsigned)env_u64("XENLOG_TIMEOUT_MS", 0));
+        rc = name_domid(ctx, name, owner, rest, &domid);
     }
-
-    uint64_t copies = env_u64("XENLOG_COPIES", UINT64_MAX);
-    rc = xenlog_stream_open(ctx, domid, name, env_u64("XENLOG_LIMIT", 0),
-                            copies > XENLOG_MAX_COPIES + 1u ? -1 : (int)copies,
-                            &s);
-    if (rc) {
-        /* No daemon is a normal configuration: only say so when asked. */
-        say(rc != XENLOG_E_NODAEMON, "%s: %s; using a plain file", name,
-            xenlog_last_error(ctx));
-        goto out;
-    }
-    *path_r = strdup(xenlog_stream_pipe(s));
-    if (!*path_r) {
-        rc = XENLOG_E_NOMEM;
-        (void)xenlog_stream_close(ctx, s);
-        goto out;
-    }
-    say(false, "%s: stream %u/%u, %s -> %s", name, (unsigned)domid,
-        (unsigned)xenlog_stream_id(s), *path_r, xenlog_stream_file(s));
-    /* The stream lives until libxl removes /libxl/$DOMID. */
-    xenlog_stream_free(s);
-out:
+    if (!rc)
+        rc = open_for(ctx, name, domid, path_r);
     xenlog_ctx_free(ctx);
     return rc;
 }
@@ -304,6 +331,7 @@ int libxl_create_logfile(libxl_ctx *ctx, const char *name, char **full_name)
     if (name && !(off && *off && strcmp(off, "0")) &&
         takes_over(name, &owner, &rest)) {
         char *path = NULL;
+
         if (dropin_open(name, owner, rest, &path) == 0) {
             *full_name = path;
             errno = saved;

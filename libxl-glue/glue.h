@@ -1,5 +1,27 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* glue.h - internals of libxenlog shared by ctx.c and stream.c. */
+/*
+ * glue.h - internals of libxenlog shared by its files (ctx.c, stream.c,
+ * close.c, list.c) and dropin.c.
+ *
+ * The error convention of libxenlog, the one place it is written down:
+ *   - a function that can fail returns 0 or a negative XENLOG_E_* code
+ *     (xenlog.h), the public ones and the internal int ones alike; it has
+ *     then logged exactly one message through glue_fail() (XTL_ERROR, kept
+ *     in ctx->errbuf for xenlog_last_error()), so a caller passes the code
+ *     on without a message of its own;
+ *   - the errno of a failed system or xenstore call goes into that message
+ *     (glue_fail's errnoval; -1 when there is none), never to the caller;
+ *   - a predicate or a lookup that cannot fail in an interesting way returns
+ *     bool, or a pointer that is NULL with errno set (glue_read);
+ *   - inside a xenstore transaction (xs_txn_retry(), common/xstxn.h) the
+ *     work of an attempt returns 0 to commit, -errno for a xenstore failure
+ *     (the caller logs it), or a positive value of its own after it has
+ *     logged the failure and kept the XENLOG_E_* code in its argument;
+ *   - preconditions (the context, the out-pointers a caller must pass) are
+ *     assert()ed at the public entry points, as in the daemon.
+ * Internal names start with glue_ where the files share them;
+ * everything else is static.
+ */
 #ifndef XENLOG_GLUE_H
 #define XENLOG_GLUE_H
 
@@ -10,6 +32,7 @@
 #include "xenlog.h"
 
 #define GLUE_PATH_MAX 4096
+#define GLUE_TXN_TRIES 100      /* transaction conflicts before giving up */
 
 struct xenlog_ctx {
     xentoollog_logger *lg;          /* may be NULL */
@@ -35,8 +58,8 @@ struct xenlog_stream {
  * to a stream without limit or copies nodes); 0: it does not. */
 bool glue_daemon_has_policy(xenlog_ctx *ctx);
 
-/* Log at XTL_ERROR, remember the message as the last error, return rc.
- * errnoval -1: no errno. */
+/* Log at XTL_ERROR, remember the message as the last error, return rc
+ * (a XENLOG_E_* code).  errnoval -1: no errno. */
 int glue_fail(xenlog_ctx *ctx, int rc, int errnoval, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void glue_log(xenlog_ctx *ctx, xentoollog_level level, int errnoval,
@@ -44,9 +67,6 @@ void glue_log(xenlog_ctx *ctx, xentoollog_level level, int errnoval,
 
 /* xs_read as a NUL-terminated string, NULL (errno set) if absent. */
 char *glue_read(xenlog_ctx *ctx, xs_transaction_t t, const char *path);
-
-/* Strict decimal: digits only, no leading zero unless "0", <= max. */
-bool glue_parse_u64(const char *s, uint64_t max, uint64_t *v);
 
 /* Make sure fd (and, for a pipe, its other end) is close-on-exec. */
 void glue_cloexec_pipe(int fd);
@@ -59,6 +79,15 @@ void glue_console_name(char *buf, size_t len, uint32_t domid, uint32_t id,
 /* Parse a FIFO name made by glue_fifo_name() or glue_console_name() with
  * ".out" or ".in". */
 bool glue_parse_fifo_name(const char *name, uint32_t *domid, uint32_t *id);
+
+/* /libxl/$DOMID/logging, and /libxl/$DOMID/logging/$ID[/leaf] (leaf NULL: none). */
+void glue_logging_path(char *b, size_t n, uint32_t domid);
+void glue_stream_path(char *b, size_t n, uint32_t domid, uint32_t id, const char *leaf);
+/* Is there no node at path (in t)? */
+bool glue_is_absent(xenlog_ctx *ctx, xs_transaction_t t, const char *path);
+/* Unlink path if it is a FIFO of ours called xenlog.$domid.$id.fifo (or, of a
+ * console stream, xenlog.$domid.$id.out or .in). */
+void glue_unlink_fifo(uint32_t domid, uint32_t id, const char *path);
 
 /* Directory listing of a path, NULL with *n 0 if absent. */
 char **glue_directory(xenlog_ctx *ctx, xs_transaction_t t, const char *path,

@@ -4,13 +4,15 @@
 # The code, once, as a convenience library linked into both.
 noinst_LTLIBRARIES += libxl-glue/libxenlog-core.la
 libxl_glue_libxenlog_core_la_SOURCES = \
-	libxl-glue/ctx.c libxl-glue/stream.c libxl-glue/glue.h \
-	libxl-glue/xenlog.h
+	libxl-glue/ctx.c libxl-glue/stream.c libxl-glue/close.c libxl-glue/list.c \
+	libxl-glue/glue.h libxl-glue/xenlog.h
+libxl_glue_libxenlog_core_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/common
 libxl_glue_libxenlog_core_la_CFLAGS = $(AM_CFLAGS) \
 	$(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS)
-libxl_glue_libxenlog_core_la_LIBADD = $(XENSTORE_LIBS) $(XENTOOLLOG_LIBS)
+libxl_glue_libxenlog_core_la_LIBADD = common/libcommon.la \
+	$(XENSTORE_LIBS) $(XENTOOLLOG_LIBS)
 
-# libxenlog.so: only xenlog_* is exported.
+# libxenlog.so: only xenlog_* is exported (not the common/ helpers).
 lib_LTLIBRARIES += libxl-glue/libxenlog.la
 include_HEADERS += libxl-glue/xenlog.h
 libxl_glue_libxenlog_la_SOURCES =
@@ -24,7 +26,9 @@ libxl_glue_libxenlog_la_LDFLAGS = $(AM_LDFLAGS) -version-info 0:0:0 \
 # of the library code, built with the warnings only).
 pkglib_LTLIBRARIES = libxl-glue/xenlog-libxl-dropin.la
 libxl_glue_xenlog_libxl_dropin_la_SOURCES = libxl-glue/dropin.c \
-	libxl-glue/ctx.c libxl-glue/stream.c libxl-glue/glue.h
+	libxl-glue/ctx.c libxl-glue/stream.c libxl-glue/close.c libxl-glue/list.c \
+	libxl-glue/glue.h $(COMMON_SOURCES)
+libxl_glue_xenlog_libxl_dropin_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/common
 libxl_glue_xenlog_libxl_dropin_la_CFLAGS = $(WARN_CFLAGS) \
 	$(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS)
 libxl_glue_xenlog_libxl_dropin_la_LIBADD = $(XENSTORE_LIBS) \

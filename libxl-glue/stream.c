@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* stream.c - open, close, clean up and list xenlogd streams. */
-#include <dirent.h>
+/* stream.c - open and close one xenlogd stream (the five steps of xenlog.h). */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -12,18 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "decimal.h"
 #include "glue.h"
+#include "xstxn.h"
 
-#define MAX_TXN_ATTEMPTS 100   /* transaction conflicts before giving up */
-#define MAX_ID_PROBES    1000  /* ids skipped because their FIFO exists */
-#define MAX_NAME_LEN     195   /* + ".log" = 199 < xenlogd's 200 */
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+#define MAX_ID_PROBES 1000     /* ids skipped because their FIFO exists */
+#define MAX_NAME_LEN  195      /* + ".log" = 199 < xenlogd's 200 */
 
 static bool has_ctl(const char *s)
 {
@@ -38,13 +33,12 @@ static void domdir_path(char *b, size_t n, uint32_t domid)
     snprintf(b, n, "/libxl/%u", (unsigned)domid);
 }
 
-static void logging_path(char *b, size_t n, uint32_t domid)
+void glue_logging_path(char *b, size_t n, uint32_t domid)
 {
     snprintf(b, n, "/libxl/%u/logging", (unsigned)domid);
 }
 
-static void stream_path(char *b, size_t n, uint32_t domid, uint32_t id,
-                        const char *leaf)
+void glue_stream_path(char *b, size_t n, uint32_t domid, uint32_t id, const char *leaf)
 {
     snprintf(b, n, "/libxl/%u/logging/%u%s%s", (unsigned)domid, (unsigned)id,
              leaf ? "/" : "", leaf ? leaf : "");
@@ -82,7 +76,8 @@ static bool write_node(xenlog_ctx *ctx, xs_transaction_t t, uint32_t domid,
                        uint32_t id, const char *leaf, const char *val)
 {
     char p[96];
-    stream_path(p, sizeof(p), domid, id, leaf);
+
+    glue_stream_path(p, sizeof(p), domid, id, leaf);
     return xs_write(ctx->xsh, t, p, val, (unsigned)strlen(val));
 }
 
@@ -92,48 +87,65 @@ static bool is_empty_dir(xenlog_ctx *ctx, xs_transaction_t t, const char *p)
     unsigned n;
     bool absent;
     char **d = glue_directory(ctx, t, p, &n, &absent);
+    bool empty = d && n == 0;
+
     free(d);
-    return d && n == 0;
+    return empty;
+}
+
+bool glue_is_absent(xenlog_ctx *ctx, xs_transaction_t t, const char *p)
+{
+    unsigned n;
+    bool absent;
+
+    free(glue_directory(ctx, t, p, &n, &absent));
+    return absent;
+}
+
+struct remove {
+    xenlog_ctx *ctx;
+    const xenlog_stream *s;
+};
+
+/* An xs_txn_fn: removes the stream's nodes and the (now empty) parents it
+ * created.  -errno if the stream's node cannot be removed. */
+static int remove_attempt(struct xs_handle *xsh, xs_transaction_t t, void *arg)
+{
+    const struct remove *rm = arg;
+    const xenlog_stream *s = rm->s;
+    xenlog_ctx *ctx = rm->ctx;
+    char sp[96], lp[64], dp[64];
+
+    glue_stream_path(sp, sizeof(sp), s->domid, s->id, NULL);
+    glue_logging_path(lp, sizeof(lp), s->domid);
+    domdir_path(dp, sizeof(dp), s->domid);
+    if (!xs_rm(xsh, t, sp) && errno != ENOENT)
+        return -errno;
+    if (!s->made_logging || !is_empty_dir(ctx, t, lp))
+        return 0;
+    (void)xs_rm(xsh, t, lp);
+    if (!s->made_domdir || !is_empty_dir(ctx, t, dp))
+        return 0;
+    (void)xs_rm(xsh, t, dp);
+    if (s->made_root && is_empty_dir(ctx, t, "/libxl"))
+        (void)xs_rm(xsh, t, "/libxl");
+    return 0;
 }
 
 /* Remove the stream's nodes and the (now empty) parents it created. */
 static int remove_nodes(xenlog_ctx *ctx, const xenlog_stream *s)
 {
-    char sp[96], lp[64], dp[64];
+    struct remove rm = { ctx, s };
+    char sp[96];
+    int r = xs_txn_retry(ctx->xsh, remove_attempt, &rm, GLUE_TXN_TRIES);
 
-    stream_path(sp, sizeof(sp), s->domid, s->id, NULL);
-    logging_path(lp, sizeof(lp), s->domid);
-    domdir_path(dp, sizeof(dp), s->domid);
-    for (int attempt = 0; attempt < MAX_TXN_ATTEMPTS; attempt++) {
-        xs_transaction_t t = xs_transaction_start(ctx->xsh);
-        if (t == XBT_NULL)
-            return glue_fail(ctx, XENLOG_E_STORE, errno,
-                             "cannot start a transaction to remove %s", sp);
-        if (!xs_rm(ctx->xsh, t, sp) && errno != ENOENT) {
-            int e = errno;
-            xs_transaction_end(ctx->xsh, t, true);
-            return glue_fail(ctx, XENLOG_E_STORE, e, "cannot remove %s", sp);
-        }
-        if (s->made_logging && is_empty_dir(ctx, t, lp)) {
-            (void)xs_rm(ctx->xsh, t, lp);
-            if (s->made_domdir && is_empty_dir(ctx, t, dp)) {
-                (void)xs_rm(ctx->xsh, t, dp);
-                if (s->made_root && is_empty_dir(ctx, t, "/libxl"))
-                    (void)xs_rm(ctx->xsh, t, "/libxl");
-            }
-        }
-        if (xs_transaction_end(ctx->xsh, t, false))
-            return 0;
-        if (errno != EAGAIN)
-            return glue_fail(ctx, XENLOG_E_STORE, errno,
-                             "cannot remove %s", sp);
-    }
-    return glue_fail(ctx, XENLOG_E_STORE, EAGAIN, "cannot remove %s", sp);
+    if (r == 0)
+        return 0;
+    glue_stream_path(sp, sizeof(sp), s->domid, s->id, NULL);
+    return glue_fail(ctx, XENLOG_E_STORE, -r, "cannot remove %s", sp);
 }
 
-/* Unlink path if it is a FIFO of ours called xenlog.$domid.$id.fifo (or,
- * of a console stream, xenlog.$domid.$id.out or .in). */
-static void unlink_fifo(uint32_t domid, uint32_t id, const char *path)
+void glue_unlink_fifo(uint32_t domid, uint32_t id, const char *path)
 {
     struct stat st;
     uint32_t d, i;
@@ -180,287 +192,373 @@ static int make_console_fifos(int dirfd, uint32_t domid, uint32_t id)
     return -1;
 }
 
+/* ---- steps 2 and 3: the FIFO and the nodes, in one transaction ----------- */
+
+/* One opening of a stream: what every attempt of the transaction shares. */
+struct create {
+    xenlog_ctx *ctx;
+    xenlog_stream *s;
+    int dirfd;                      /* the run dir */
+    bool console;
+    char fname[64], iname[64];      /* this attempt's FIFOs ("" before) */
+    char limit[32], copies[16];     /* node values; "": no node */
+    char lp[64];                    /* /libxl/$DOMID/logging */
+    int rc;                         /* a failure inside the transaction */
+};
+
+/* Undoes an attempt's FIFOs: closes the descriptor, unlinks them. */
+static void undo_fifos(struct create *c)
+{
+    if (c->s->fd >= 0)
+        close(c->s->fd);
+    c->s->fd = -1;
+    if (c->fname[0])
+        unlinkat(c->dirfd, c->fname, 0);
+    if (c->iname[0])
+        unlinkat(c->dirfd, c->iname, 0);
+    c->fname[0] = c->iname[0] = '\0';
+}
+
+/* Inside the transaction: fails with rc (glue_fail's), aborting it. */
+#define CREATE_FAILED 1
+
+/* The largest id in /libxl/$DOMID/logging, and which parents are missing. */
+static int largest_id(struct create *c, xs_transaction_t t, uint64_t *max)
+{
+    char dp[64];
+    unsigned n;
+    bool absent;
+    char **d = glue_directory(c->ctx, t, c->lp, &n, &absent);
+
+    if (!d && !absent) {
+        c->rc = glue_fail(c->ctx, XENLOG_E_STORE, errno, "cannot list %s", c->lp);
+        return CREATE_FAILED;
+    }
+    *max = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t v;
+
+        if (!parse_decimal(d[i], 0, XENLOG_MAX_ID, &v) && v > *max)
+            *max = v;
+    }
+    free(d);
+    c->s->made_logging = absent;
+    c->s->made_domdir = c->s->made_root = false;
+    domdir_path(dp, sizeof(dp), c->s->domid);
+    if (c->s->made_logging)
+        c->s->made_domdir = glue_is_absent(c->ctx, t, dp);
+    if (c->s->made_domdir)
+        c->s->made_root = glue_is_absent(c->ctx, t, "/libxl");
+    return 0;
+}
+
+/* The FIFO(s) of one id, made exclusively: 0, or -1 with errno (EEXIST: the
+ * id is taken, by a concurrent opener or a stale file). */
+static int make_fifos_of(struct create *c, uint32_t id)
+{
+    if (c->console) {
+        glue_console_name(c->fname, sizeof(c->fname), c->s->domid, id, ".out");
+        glue_console_name(c->iname, sizeof(c->iname), c->s->domid, id, ".in");
+        if (make_console_fifos(c->dirfd, c->s->domid, id) == 0)
+            return 0;
+    } else {
+        glue_fifo_name(c->fname, sizeof(c->fname), c->s->domid, id);
+        if (mkfifoat(c->dirfd, c->fname, 0600) == 0)
+            return 0;
+    }
+    c->fname[0] = c->iname[0] = '\0';
+    return -1;
+}
+
+/* mkfifo with exclusive create from id first on: an existing file is never
+ * reused, its id is skipped.  Sets s->id. */
+static int make_fifos(struct create *c, uint64_t first)
+{
+    uint64_t id = first;
+    char name[64];
+
+    for (int probes = 0; probes < MAX_ID_PROBES && id <= XENLOG_MAX_ID; probes++, id++) {
+        if (make_fifos_of(c, (uint32_t)id) == 0) {
+            c->s->id = (uint32_t)id;
+            return 0;
+        }
+        if (errno != EEXIST) {
+            int e = errno;
+
+            if (c->console)
+                glue_console_name(name, sizeof(name), c->s->domid, (uint32_t)id, ".out");
+            else
+                glue_fifo_name(name, sizeof(name), c->s->domid, (uint32_t)id);
+            c->rc = glue_fail(c->ctx, XENLOG_E_FAIL, e, "cannot create FIFO %s/%s",
+                              c->ctx->run_dir, name);
+            return CREATE_FAILED;
+        }
+    }
+    c->rc = glue_fail(c->ctx, XENLOG_E_FAIL, -1, "no free stream id for domain %u",
+                      (unsigned)c->s->domid);
+    return CREATE_FAILED;
+}
+
+/* O_RDWR: never blocks on a FIFO, and keeps it from ever reporting EPIPE to
+ * the writer.  Checks it is the FIFO we made, and makes it 0600. */
+static int open_fifo(struct create *c)
+{
+    struct stat st;
+    int e;
+
+    c->s->fd = openat(c->dirfd, c->fname, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    if (c->s->fd >= 0 && !fstat(c->s->fd, &st) && S_ISFIFO(st.st_mode) &&
+        st.st_uid == geteuid() && !fchmod(c->s->fd, 0600))
+        return 0;
+    e = c->s->fd < 0 ? errno : EPERM;
+    c->rc = glue_fail(c->ctx, XENLOG_E_FAIL, e, "cannot open FIFO %s/%s", c->ctx->run_dir,
+                      c->fname);
+    undo_fifos(c);
+    return CREATE_FAILED;
+}
+
+/* s->pipe, and of a console stream s->input and s->console: false if out
+ * of memory. */
+static bool set_paths(struct create *c)
+{
+    xenlog_stream *s = c->s;
+
+    free(s->pipe);
+    free(s->input);
+    free(s->console);
+    s->pipe = s->input = s->console = NULL;
+    if (asprintf(&s->pipe, "%s/%s", c->ctx->run_dir, c->fname) < 0)
+        s->pipe = NULL;
+    if (!c->console)
+        return s->pipe;
+    if (asprintf(&s->input, "%s/%s", c->ctx->run_dir, c->iname) < 0)
+        s->input = NULL;
+    if (s->pipe)        /* QEMU's pipe chardev adds .in/.out */
+        s->console = strndup(s->pipe, strlen(s->pipe) - strlen(".out"));
+    return s->pipe && s->input && s->console;
+}
+
+/* The nodes.  input goes in the same transaction: xenlogd reads it with the
+ * other four (a later input node would be ignored). */
+static int write_nodes(struct create *c, xs_transaction_t t)
+{
+    xenlog_stream *s = c->s;
+    bool paths = set_paths(c);
+    bool ok = paths &&
+        (!c->console || write_node(c->ctx, t, s->domid, s->id, "input", s->input)) &&
+        write_node(c->ctx, t, s->domid, s->id, "pipe", s->pipe) &&
+        write_node(c->ctx, t, s->domid, s->id, "file", s->file) &&
+        (!c->limit[0] || write_node(c->ctx, t, s->domid, s->id, "limit", c->limit)) &&
+        (!c->copies[0] || write_node(c->ctx, t, s->domid, s->id, "copies", c->copies));
+
+    if (ok)
+        return 0;
+    c->rc = glue_fail(c->ctx, s->pipe ? XENLOG_E_STORE : XENLOG_E_NOMEM,
+                      paths ? errno : ENOMEM, "cannot write stream %u/%u",
+                      (unsigned)s->domid, (unsigned)s->id);
+    undo_fifos(c);
+    return CREATE_FAILED;
+}
+
+/* One attempt (an xs_txn_fn): choose the id, make the FIFO, write the nodes. */
+static int create_attempt(struct xs_handle *xsh, xs_transaction_t t, void *arg)
+{
+    struct create *c = arg;
+    uint64_t max;
+    int r;
+
+    (void)xsh;
+    if (c->s->fd >= 0) {
+        /* The last attempt met a conflict: somebody else changed the
+         * directory; choose again. */
+        glue_log(c->ctx, XTL_DEBUG, -1, "stream %u/%u: transaction conflict, choosing again",
+                 (unsigned)c->s->domid, (unsigned)c->s->id);
+        undo_fifos(c);
+    }
+    if ((r = largest_id(c, t, &max)) || (r = make_fifos(c, max + 1)) || (r = open_fifo(c)))
+        return r;
+    return write_nodes(c, t);
+}
+
 /* Steps 2 and 3: FIFO and nodes.  On success s->id, s->fd, s->pipe are set
  * and the nodes are committed.  limit 0, copies < 0: no node (the host's
  * policy gives the value). */
-static int create_stream(xenlog_ctx *ctx, xenlog_stream *s, int dirfd,
-                         uint64_t limit, int copies, bool console)
+static int create_stream(xenlog_ctx *ctx, xenlog_stream *s, int dirfd, uint64_t limit,
+                         int copies, bool console)
 {
-    char lp[64], dp[64], fname[64], iname[64], num[32], cnum[16];
+    struct create c = { .ctx = ctx, .s = s, .dirfd = dirfd, .console = console };
+    int r;
 
-    logging_path(lp, sizeof(lp), s->domid);
-    domdir_path(dp, sizeof(dp), s->domid);
-    snprintf(num, sizeof(num), "%" PRIu64, limit);
-    snprintf(cnum, sizeof(cnum), "%d", copies);
+    glue_logging_path(c.lp, sizeof(c.lp), s->domid);
+    if (limit)
+        snprintf(c.limit, sizeof(c.limit), "%" PRIu64, limit);
+    if (copies >= 0)
+        snprintf(c.copies, sizeof(c.copies), "%d", copies);
+    r = xs_txn_retry(ctx->xsh, create_attempt, &c, GLUE_TXN_TRIES);
+    if (r == 0)
+        return 0;
+    if (r == CREATE_FAILED)
+        return c.rc;
+    undo_fifos(&c);
+    if (r == -EAGAIN)
+        return glue_fail(ctx, XENLOG_E_STORE, EAGAIN, "too many transaction conflicts on %s",
+                         c.lp);
+    return glue_fail(ctx, XENLOG_E_STORE, -r, "cannot write stream %u/%u",
+                     (unsigned)s->domid, (unsigned)s->id);
+}
 
-    for (int attempt = 0; attempt < MAX_TXN_ATTEMPTS; attempt++) {
-        unsigned n;
-        bool absent;
-        uint64_t max = 0;
-        int e;
+/* ---- step 4: xenlogd's answer -------------------------------------------- */
 
-        xs_transaction_t t = xs_transaction_start(ctx->xsh);
-        if (t == XBT_NULL)
-            return glue_fail(ctx, XENLOG_E_STORE, errno,
-                             "cannot start a transaction");
-        char **d = glue_directory(ctx, t, lp, &n, &absent);
-        if (!d && !absent) {
-            e = errno;
-            xs_transaction_end(ctx->xsh, t, true);
-            return glue_fail(ctx, XENLOG_E_STORE, e, "cannot list %s", lp);
-        }
-        for (unsigned i = 0; i < n; i++) {
-            uint64_t v;
-            if (glue_parse_u64(d[i], XENLOG_MAX_ID, &v) && v > max)
-                max = v;
-        }
-        free(d);
-        s->made_logging = absent;
-        s->made_domdir = s->made_root = false;
-        if (absent) {
-            char **dd = glue_directory(ctx, t, dp, &n, &absent);
-            free(dd);
-            s->made_domdir = absent;
-        }
-        if (s->made_domdir) {
-            char **dd = glue_directory(ctx, t, "/libxl", &n, &absent);
-            free(dd);
-            s->made_root = absent;
-        }
+/* The stream's state as xenlogd set it: 0 ready, 1 not yet, or the error
+ * (XENLOG_E_REFUSED, with xenlogd's reason). */
+static int check_state(xenlog_ctx *ctx, const xenlog_stream *s)
+{
+    char sp[96], ep[96];
+    char *st, *why;
+    int rc = 1;
 
-        /* mkfifo with exclusive create: an existing file is never reused,
-         * its id is skipped (a concurrent opener holds it, or it is stale). */
-        uint64_t id = max + 1;
-        int probes;
-        for (probes = 0; probes < MAX_ID_PROBES; probes++, id++) {
-            if (id > XENLOG_MAX_ID)
-                break;
-            if (console) {
-                glue_console_name(fname, sizeof(fname), s->domid,
-                                  (uint32_t)id, ".out");
-                glue_console_name(iname, sizeof(iname), s->domid,
-                                  (uint32_t)id, ".in");
-                if (make_console_fifos(dirfd, s->domid, (uint32_t)id) == 0)
-                    break;
-            } else {
-                glue_fifo_name(fname, sizeof(fname), s->domid, (uint32_t)id);
-                if (mkfifoat(dirfd, fname, 0600) == 0)
-                    break;
-            }
-            if (errno != EEXIST) {
-                e = errno;
-                xs_transaction_end(ctx->xsh, t, true);
-                return glue_fail(ctx, XENLOG_E_FAIL, e,
-                                 "cannot create FIFO %s/%s", ctx->run_dir,
-                                 fname);
-            }
-        }
-        if (probes == MAX_ID_PROBES || id > XENLOG_MAX_ID) {
-            xs_transaction_end(ctx->xsh, t, true);
-            return glue_fail(ctx, XENLOG_E_FAIL, -1,
-                             "no free stream id for domain %u",
-                             (unsigned)s->domid);
-        }
-        s->id = (uint32_t)id;
-
-        /* O_RDWR: never blocks on a FIFO, and keeps it from ever reporting
-         * EPIPE to the writer.  Check it is the FIFO we made, 0600. */
-        struct stat st;
-        s->fd = openat(dirfd, fname, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-        if (s->fd < 0 || fstat(s->fd, &st) || !S_ISFIFO(st.st_mode) ||
-            st.st_uid != geteuid() || fchmod(s->fd, 0600)) {
-            e = s->fd < 0 ? errno : EPERM;
-            if (s->fd >= 0)
-                close(s->fd);
-            s->fd = -1;
-            unlinkat(dirfd, fname, 0);
-            if (console)
-                unlinkat(dirfd, iname, 0);
-            xs_transaction_end(ctx->xsh, t, true);
-            return glue_fail(ctx, XENLOG_E_FAIL, e, "cannot open FIFO %s/%s",
-                             ctx->run_dir, fname);
-        }
-        free(s->pipe);
-        if (asprintf(&s->pipe, "%s/%s", ctx->run_dir, fname) < 0)
-            s->pipe = NULL;
-        free(s->input);
-        free(s->console);
-        s->input = s->console = NULL;
-        if (console && asprintf(&s->input, "%s/%s", ctx->run_dir, iname) < 0)
-            s->input = NULL;
-        if (console && s->pipe)     /* QEMU's pipe chardev adds .in/.out */
-            s->console = strndup(s->pipe, strlen(s->pipe) - strlen(".out"));
-
-        /* input goes in the same transaction: xenlogd reads it with the
-         * other four (a later input node would be ignored). */
-        bool ok = s->pipe && (!console || (s->input && s->console)) &&
-            (!console || write_node(ctx, t, s->domid, s->id, "input",
-                                    s->input)) &&
-            write_node(ctx, t, s->domid, s->id, "pipe", s->pipe) &&
-            write_node(ctx, t, s->domid, s->id, "file", s->file) &&
-            (!limit || write_node(ctx, t, s->domid, s->id, "limit", num)) &&
-            (copies < 0 || write_node(ctx, t, s->domid, s->id, "copies", cnum));
-        e = errno;
-        if (ok && xs_transaction_end(ctx->xsh, t, false))
-            return 0;
-        if (ok)
-            e = errno;
-        else
-            xs_transaction_end(ctx->xsh, t, true);
-        close(s->fd);
-        s->fd = -1;
-        unlinkat(dirfd, fname, 0);
-        if (console)
-            unlinkat(dirfd, iname, 0);
-        if (!ok || e != EAGAIN)
-            return glue_fail(ctx, s->pipe ? XENLOG_E_STORE : XENLOG_E_NOMEM,
-                             e, "cannot write stream %u/%u",
-                             (unsigned)s->domid, (unsigned)s->id);
-        /* EAGAIN: somebody else changed the directory; choose again. */
-        glue_log(ctx, XTL_DEBUG, -1,
-                 "stream %u/%u: transaction conflict, choosing again",
-                 (unsigned)s->domid, (unsigned)s->id);
+    glue_stream_path(sp, sizeof(sp), s->domid, s->id, "state");
+    st = glue_read(ctx, XBT_NULL, sp);
+    if (st && !strcmp(st, "ready")) {
+        rc = 0;
+    } else if (st && !strcmp(st, "error")) {
+        glue_stream_path(ep, sizeof(ep), s->domid, s->id, "error");
+        why = glue_read(ctx, XBT_NULL, ep);
+        rc = glue_fail(ctx, XENLOG_E_REFUSED, -1, "xenlogd refused stream %u/%u: %s",
+                       (unsigned)s->domid, (unsigned)s->id, why ? why : "(no reason given)");
+        free(why);
     }
-    return glue_fail(ctx, XENLOG_E_STORE, EAGAIN,
-                     "too many transaction conflicts on %s", lp);
+    free(st);
+    return rc;
+}
+
+/* Reads the state whenever the watch fires, until an answer or the timeout. */
+static int await_state(xenlog_ctx *ctx, const xenlog_stream *s, int wfd)
+{
+    uint64_t deadline = clock_mono_ms() + ctx->timeout_ms;
+
+    for (;;) {
+        struct pollfd pfd = { .fd = wfd, .events = POLLIN };
+        char **ev;
+        uint64_t now;
+        int rc;
+
+        while ((ev = xs_check_watch(ctx->xsh)))
+            free(ev);
+        if ((rc = check_state(ctx, s)) <= 0)
+            return rc;
+        now = clock_mono_ms();
+        if (now >= deadline)
+            return glue_fail(ctx, XENLOG_E_TIMEOUT, -1,
+                             "xenlogd did not answer for stream %u/%u within %u ms",
+                             (unsigned)s->domid, (unsigned)s->id, ctx->timeout_ms);
+        if (poll(&pfd, 1, (int)(deadline - now)) < 0 && errno != EINTR)
+            return glue_fail(ctx, XENLOG_E_FAIL, errno, "poll");
+    }
 }
 
 /* Step 4: watch state until ready or error, or the timeout. */
 static int wait_ready(xenlog_ctx *ctx, const xenlog_stream *s)
 {
-    char sp[96], ep[96], token[64];
-    int rc;
+    char sp[96], token[64];
+    int wfd, rc;
 
-    stream_path(sp, sizeof(sp), s->domid, s->id, "state");
-    stream_path(ep, sizeof(ep), s->domid, s->id, "error");
-    snprintf(token, sizeof(token), "xenlog-%p-%u", (void *)ctx,
-             ++ctx->watch_seq);
+    glue_stream_path(sp, sizeof(sp), s->domid, s->id, "state");
+    snprintf(token, sizeof(token), "xenlog-%p-%u", (void *)ctx, ++ctx->watch_seq);
     if (!xs_watch(ctx->xsh, sp, token))
         return glue_fail(ctx, XENLOG_E_STORE, errno, "cannot watch %s", sp);
-    int wfd = xs_fileno(ctx->xsh);
+    wfd = xs_fileno(ctx->xsh);
     if (wfd < 0) {
-        rc = glue_fail(ctx, XENLOG_E_STORE, errno,
-                       "cannot wait for xenstore events");
-        goto out;
+        rc = glue_fail(ctx, XENLOG_E_STORE, errno, "cannot wait for xenstore events");
+    } else {
+        glue_cloexec_pipe(wfd);
+        rc = await_state(ctx, s, wfd);
     }
-    glue_cloexec_pipe(wfd);
-
-    uint64_t deadline = now_ms() + ctx->timeout_ms;
-    for (;;) {
-        char **ev;
-        while ((ev = xs_check_watch(ctx->xsh)))
-            free(ev);
-
-        char *st = glue_read(ctx, XBT_NULL, sp);
-        if (st && !strcmp(st, "ready")) {
-            free(st);
-            rc = 0;
-            goto out;
-        }
-        if (st && !strcmp(st, "error")) {
-            char *why = glue_read(ctx, XBT_NULL, ep);
-            rc = glue_fail(ctx, XENLOG_E_REFUSED, -1,
-                           "xenlogd refused stream %u/%u: %s",
-                           (unsigned)s->domid, (unsigned)s->id,
-                           why ? why : "(no reason given)");
-            free(why);
-            free(st);
-            goto out;
-        }
-        free(st);
-
-        uint64_t now = now_ms();
-        if (now >= deadline) {
-            rc = glue_fail(ctx, XENLOG_E_TIMEOUT, -1,
-                           "xenlogd did not answer for stream %u/%u within "
-                           "%u ms", (unsigned)s->domid, (unsigned)s->id,
-                           ctx->timeout_ms);
-            goto out;
-        }
-        struct pollfd pfd = { .fd = wfd, .events = POLLIN };
-        int left = (int)(deadline - now);
-        if (poll(&pfd, 1, left) < 0 && errno != EINTR) {
-            rc = glue_fail(ctx, XENLOG_E_FAIL, errno, "poll");
-            goto out;
-        }
-    }
-out:
     (void)xs_unwatch(ctx->xsh, sp, token);
     return rc;
 }
 
-static int open_stream(xenlog_ctx *ctx, uint32_t domid, const char *name,
-                       uint64_t limit, int copies, bool console,
-                       xenlog_stream **stream_r)
+/* ---- opening ------------------------------------------------------------- */
+
+/* The arguments of an open, and the defaults where the daemon has no policy
+ * (else they are left to the host's policy, xenlogd.conf(5)). */
+static int check_open_args(xenlog_ctx *ctx, uint32_t domid, uint64_t *limit, int *copies)
+{
+    if (domid > XENLOG_MAX_ID)
+        return glue_fail(ctx, XENLOG_E_INVAL, -1, "bad domid %u", (unsigned)domid);
+    if (*limit && (*limit < XENLOG_MIN_LIMIT || *limit > XENLOG_MAX_LIMIT))
+        return glue_fail(ctx, XENLOG_E_INVAL, -1, "limit %" PRIu64 " out of range %llu..%llu",
+                         *limit, XENLOG_MIN_LIMIT, XENLOG_MAX_LIMIT);
+    if (*copies > XENLOG_MAX_COPIES)
+        return glue_fail(ctx, XENLOG_E_INVAL, -1, "copies %d out of range 0..%d", *copies,
+                         XENLOG_MAX_COPIES);
+    return 0;
+}
+
+/* Undoes a stream that xenlogd did not take, keeping the message of the real
+ * failure, not of the clean-up. */
+static void abandon(xenlog_ctx *ctx, xenlog_stream *s)
+{
+    char keep[sizeof(ctx->errbuf)];
+
+    memcpy(keep, ctx->errbuf, sizeof(keep));
+    (void)remove_nodes(ctx, s);
+    close(s->fd);
+    s->fd = -1;
+    glue_unlink_fifo(s->domid, s->id, s->pipe);
+    glue_unlink_fifo(s->domid, s->id, s->input);
+    memcpy(ctx->errbuf, keep, sizeof(keep));
+}
+
+/* Steps 2 to 4 for a new stream s (file set). */
+static int set_up(xenlog_ctx *ctx, xenlog_stream *s, uint64_t limit, int copies, bool console)
 {
     int rc, dirfd;
+
+    /* Reclaim FIFOs of this domain's dead streams (best effort). */
+    (void)glue_gc_dir(ctx, ctx->run_dir, s->domid, XENLOG_GC_MIN_AGE, NULL);
+    dirfd = open(ctx->run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return glue_fail(ctx, XENLOG_E_FAIL, errno, "cannot open run dir %s", ctx->run_dir);
+    rc = create_stream(ctx, s, dirfd, limit, copies, console);
+    close(dirfd);
+    if (rc)
+        return rc;
+    rc = wait_ready(ctx, s);
+    if (rc)
+        abandon(ctx, s);
+    return rc;
+}
+
+static int open_stream(xenlog_ctx *ctx, uint32_t domid, const char *name, uint64_t limit,
+                       int copies, bool console, xenlog_stream **stream_r)
+{
     xenlog_stream *s;
+    int rc;
+
+    assert(ctx);
 
     *stream_r = NULL;
     ctx->errbuf[0] = 0;
-    if (domid > XENLOG_MAX_ID)
-        return glue_fail(ctx, XENLOG_E_INVAL, -1, "bad domid %u",
-                         (unsigned)domid);
-    if (limit && (limit < XENLOG_MIN_LIMIT || limit > XENLOG_MAX_LIMIT))
-        return glue_fail(ctx, XENLOG_E_INVAL, -1,
-                         "limit %" PRIu64 " out of range %llu..%llu", limit,
-                         XENLOG_MIN_LIMIT, XENLOG_MAX_LIMIT);
-    if (copies > XENLOG_MAX_COPIES)
-        return glue_fail(ctx, XENLOG_E_INVAL, -1,
-                         "copies %d out of range 0..%d", copies,
-                         XENLOG_MAX_COPIES);
-    if ((rc = glue_serving_dirs(ctx)))
+    if ((rc = check_open_args(ctx, domid, &limit, &copies)) || (rc = glue_serving_dirs(ctx)))
         return rc;
-    /* Left to the host's policy where the daemon has one (xenlogd.conf(5)). */
     if (!glue_daemon_has_policy(ctx)) {
         if (!limit)
             limit = XENLOG_DEFAULT_LIMIT;
         if (copies < 0)
             copies = XENLOG_DEFAULT_COPIES;
     }
-
     if (!(s = calloc(1, sizeof(*s))))
         return glue_fail(ctx, XENLOG_E_NOMEM, errno, "out of memory");
     s->fd = -1;
     s->domid = domid;
-    if ((rc = file_for(ctx, name, &s->file))) {
+    if ((rc = file_for(ctx, name, &s->file)) || (rc = set_up(ctx, s, limit, copies, console))) {
         stream_destroy(s);
         return rc;
     }
-
-    /* Reclaim FIFOs of this domain's dead streams (best effort). */
-    (void)glue_gc_dir(ctx, ctx->run_dir, domid, XENLOG_GC_MIN_AGE, NULL);
-
-    dirfd = open(ctx->run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0) {
-        rc = glue_fail(ctx, XENLOG_E_FAIL, errno, "cannot open run dir %s",
-                       ctx->run_dir);
-        stream_destroy(s);
-        return rc;
-    }
-    rc = create_stream(ctx, s, dirfd, limit, copies, console);
-    close(dirfd);
-    if (rc) {
-        stream_destroy(s);
-        return rc;
-    }
-    rc = wait_ready(ctx, s);
-    if (rc) {
-        /* Keep the message of the real failure, not of the clean-up. */
-        char keep[sizeof(ctx->errbuf)];
-        memcpy(keep, ctx->errbuf, sizeof(keep));
-        (void)remove_nodes(ctx, s);
-        close(s->fd);
-        s->fd = -1;
-        unlink_fifo(s->domid, s->id, s->pipe);
-        unlink_fifo(s->domid, s->id, s->input);
-        memcpy(ctx->errbuf, keep, sizeof(keep));
-        stream_destroy(s);
-        return rc;
-    }
-    glue_log(ctx, XTL_DEBUG, -1, "stream %u/%u ready: %s -> %s%s%s",
-             (unsigned)s->domid, (unsigned)s->id, s->pipe, s->file,
-             console ? ", input " : "", console ? s->input : "");
+    glue_log(ctx, XTL_DEBUG, -1, "stream %u/%u ready: %s -> %s%s%s", (unsigned)s->domid,
+             (unsigned)s->id, s->pipe, s->file, console ? ", input " : "",
+             console ? s->input : "");
     *stream_r = s;
     return 0;
 }
@@ -502,16 +600,19 @@ int xenlog_stream_take_fd(xenlog_stream *s)
 
 int xenlog_stream_close(xenlog_ctx *ctx, xenlog_stream *s)
 {
+    int rc;
+
     if (!s)
         return 0;
+    assert(ctx);
     ctx->errbuf[0] = 0;
-    int rc = remove_nodes(ctx, s);
+    rc = remove_nodes(ctx, s);
     if (s->fd >= 0) {
         close(s->fd);
         s->fd = -1;
     }
-    unlink_fifo(s->domid, s->id, s->pipe);
-    unlink_fifo(s->domid, s->id, s->input);
+    glue_unlink_fifo(s->domid, s->id, s->pipe);
+    glue_unlink_fifo(s->domid, s->id, s->input);
     stream_destroy(s);
     return rc;
 }
@@ -520,336 +621,4 @@ void xenlog_stream_free(xenlog_stream *s)
 {
     if (s)
         stream_destroy(s);
-}
-
-int xenlog_close_id(xenlog_ctx *ctx, uint32_t domid, uint32_t id)
-{
-    char sp[96], pp[96], ip[96];
-
-    ctx->errbuf[0] = 0;
-    if (domid > XENLOG_MAX_ID || id > XENLOG_MAX_ID)
-        return glue_fail(ctx, XENLOG_E_INVAL, -1, "bad stream %u/%u",
-                         (unsigned)domid, (unsigned)id);
-    stream_path(sp, sizeof(sp), domid, id, NULL);
-    stream_path(pp, sizeof(pp), domid, id, "pipe");
-    stream_path(ip, sizeof(ip), domid, id, "input");
-    for (int attempt = 0; attempt < MAX_TXN_ATTEMPTS; attempt++) {
-        unsigned n;
-        bool absent;
-        xs_transaction_t t = xs_transaction_start(ctx->xsh);
-        if (t == XBT_NULL)
-            return glue_fail(ctx, XENLOG_E_STORE, errno,
-                             "cannot start a transaction");
-        char **d = glue_directory(ctx, t, sp, &n, &absent);
-        free(d);
-        if (absent) {
-            xs_transaction_end(ctx->xsh, t, true);
-            return glue_fail(ctx, XENLOG_E_NOTFOUND, -1,
-                             "no stream %u/%u", (unsigned)domid,
-                             (unsigned)id);
-        }
-        char *pipe = glue_read(ctx, t, pp);
-        char *input = glue_read(ctx, t, ip);
-        if (!xs_rm(ctx->xsh, t, sp)) {
-            int e = errno;
-            free(pipe);
-            free(input);
-            xs_transaction_end(ctx->xsh, t, true);
-            return glue_fail(ctx, XENLOG_E_STORE, e, "cannot remove %s", sp);
-        }
-        if (xs_transaction_end(ctx->xsh, t, false)) {
-            unlink_fifo(domid, id, pipe);
-            unlink_fifo(domid, id, input);
-            free(pipe);
-            free(input);
-            return 0;
-        }
-        int e = errno;
-        free(pipe);
-        free(input);
-        if (e != EAGAIN)
-            return glue_fail(ctx, XENLOG_E_STORE, e, "cannot remove %s", sp);
-    }
-    return glue_fail(ctx, XENLOG_E_STORE, EAGAIN, "cannot remove %s", sp);
-}
-
-int xenlog_domain_cleanup(xenlog_ctx *ctx, uint32_t domid)
-{
-    char lp[64], pp[128];
-    char **pipes = NULL;
-    uint32_t *ids = NULL;
-    unsigned npipes = 0;
-    int rc = 0;
-
-    ctx->errbuf[0] = 0;
-    if (domid > XENLOG_MAX_ID)
-        return glue_fail(ctx, XENLOG_E_INVAL, -1, "bad domid %u",
-                         (unsigned)domid);
-    logging_path(lp, sizeof(lp), domid);
-    for (int attempt = 0;; attempt++) {
-        unsigned n;
-        bool absent;
-        if (attempt == MAX_TXN_ATTEMPTS)
-            return glue_fail(ctx, XENLOG_E_STORE, EAGAIN,
-                             "cannot remove %s", lp);
-        xs_transaction_t t = xs_transaction_start(ctx->xsh);
-        if (t == XBT_NULL)
-            return glue_fail(ctx, XENLOG_E_STORE, errno,
-                             "cannot start a transaction");
-        char **d = glue_directory(ctx, t, lp, &n, &absent);
-        if (!d) {
-            int e = errno;
-            xs_transaction_end(ctx->xsh, t, true);
-            if (absent)
-                break;
-            return glue_fail(ctx, XENLOG_E_STORE, e, "cannot list %s", lp);
-        }
-        /* pipe and, of a console stream, input: two FIFOs a stream */
-        pipes = calloc(n ? 2 * n : 1, sizeof(*pipes));
-        ids = calloc(n ? 2 * n : 1, sizeof(*ids));
-        npipes = 0;
-        for (unsigned i = 0; pipes && ids && i < n; i++) {
-            static const char *const leaves[] = { "pipe", "input" };
-            uint64_t id;
-            if (!glue_parse_u64(d[i], XENLOG_MAX_ID, &id))
-                continue;
-            for (unsigned k = 0; k < 2; k++) {
-                snprintf(pp, sizeof(pp), "%s/%s/%s", lp, d[i], leaves[k]);
-                char *v = glue_read(ctx, t, pp);
-                if (v) {
-                    ids[npipes] = (uint32_t)id;
-                    pipes[npipes++] = v;
-                }
-            }
-        }
-        free(d);
-        bool ok = pipes && ids && xs_rm(ctx->xsh, t, lp);
-        int e = ok ? 0 : (pipes && ids ? errno : ENOMEM);
-        if (ok && xs_transaction_end(ctx->xsh, t, false))
-            break;
-        if (ok)
-            e = errno;
-        else
-            xs_transaction_end(ctx->xsh, t, true);
-        for (unsigned i = 0; i < npipes; i++)
-            free(pipes[i]);
-        free(pipes);
-        free(ids);
-        pipes = NULL;
-        ids = NULL;
-        npipes = 0;
-        if (e != EAGAIN)
-            return glue_fail(ctx, XENLOG_E_STORE, e, "cannot remove %s", lp);
-    }
-    for (unsigned i = 0; i < npipes; i++) {
-        unlink_fifo(domid, ids[i], pipes[i]);
-        free(pipes[i]);
-    }
-    free(pipes);
-    free(ids);
-
-    /* FIFOs of this domain whose nodes were already gone. */
-    const char *run_dir;
-    if (xenlog_get_dirs(ctx, &run_dir, NULL) == 0)
-        (void)glue_gc_dir(ctx, run_dir, domid, XENLOG_GC_MIN_AGE, NULL);
-    ctx->errbuf[0] = 0;
-    return rc;
-}
-
-int glue_gc_dir(xenlog_ctx *ctx, const char *run_dir, int64_t domid,
-                unsigned min_age, unsigned *removed_r)
-{
-    unsigned removed = 0;
-    struct dirent *de;
-    time_t now = time(NULL);
-    DIR *d = opendir(run_dir);
-
-    if (removed_r)
-        *removed_r = 0;
-    if (!d)
-        return glue_fail(ctx, XENLOG_E_FAIL, errno, "cannot open run dir %s",
-                         run_dir);
-    while ((de = readdir(d))) {
-        uint32_t fd_domid, id;
-        struct stat st;
-        char pp[96];
-
-        if (!glue_parse_fifo_name(de->d_name, &fd_domid, &id))
-            continue;
-        if (domid >= 0 && (int64_t)fd_domid != domid)
-            continue;
-        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
-            !S_ISFIFO(st.st_mode) || st.st_uid != geteuid())
-            continue;
-        time_t changed = st.st_ctime > st.st_mtime ? st.st_ctime : st.st_mtime;
-        if (now - changed < (time_t)min_age)
-            continue;   /* may be a stream being opened right now */
-
-        /* Live while its stream names it, as pipe or as input. */
-        char *full = NULL;
-        bool live = false;
-        if (asprintf(&full, "%s/%s", run_dir, de->d_name) < 0) {
-            full = NULL;
-            live = true;        /* cannot tell */
-        }
-        for (unsigned k = 0; !live && k < 2; k++) {
-            stream_path(pp, sizeof(pp), fd_domid, id, k ? "input" : "pipe");
-            char *v = glue_read(ctx, XBT_NULL, pp);
-            if (!v && errno != ENOENT)
-                live = true;    /* cannot tell: keep it */
-            else if (v && !strcmp(v, full))
-                live = true;
-            free(v);
-        }
-        free(full);
-        if (live)
-            continue;
-        if (unlinkat(dirfd(d), de->d_name, 0) == 0) {
-            removed++;
-            glue_log(ctx, XTL_DEBUG, -1, "removed stale FIFO %s/%s", run_dir,
-                     de->d_name);
-        }
-    }
-    closedir(d);
-    if (removed_r)
-        *removed_r = removed;
-    return 0;
-}
-
-int xenlog_gc(xenlog_ctx *ctx, int64_t domid, unsigned *removed_r)
-{
-    const char *run_dir = ctx->run_dir_override;
-
-    ctx->errbuf[0] = 0;
-    if (removed_r)
-        *removed_r = 0;
-    if (!run_dir) {
-        if (xenlog_get_dirs(ctx, &run_dir, NULL))
-            run_dir = XEN_RUN_DIR;
-        ctx->errbuf[0] = 0;
-    }
-    return glue_gc_dir(ctx, run_dir, domid, XENLOG_GC_MIN_AGE, removed_r);
-}
-
-/* ---- listing ------------------------------------------------------------ */
-
-static int cmp_info(const void *a, const void *b)
-{
-    const xenlog_stream_info *x = a, *y = b;
-    if (x->domid != y->domid)
-        return x->domid < y->domid ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static char *read_or_empty(xenlog_ctx *ctx, const char *p)
-{
-    char *v = glue_read(ctx, XBT_NULL, p);
-    return v ? v : strdup("");
-}
-
-void xenlog_list_free(xenlog_stream_info *info, size_t n)
-{
-    for (size_t i = 0; info && i < n; i++) {
-        free(info[i].state);
-        free(info[i].pipe);
-        free(info[i].file);
-        free(info[i].error);
-    }
-    free(info);
-}
-
-/* Append the streams of one domain. */
-static int list_domain(xenlog_ctx *ctx, uint32_t domid,
-                       xenlog_stream_info **info, size_t *n, size_t *cap)
-{
-    char lp[64], p[128];
-    unsigned nd;
-    bool absent;
-
-    logging_path(lp, sizeof(lp), domid);
-    char **d = glue_directory(ctx, XBT_NULL, lp, &nd, &absent);
-    if (!d)
-        return absent ? 0 : glue_fail(ctx, XENLOG_E_STORE, errno,
-                                      "cannot list %s", lp);
-    for (unsigned i = 0; i < nd; i++) {
-        uint64_t id, v;
-        if (!glue_parse_u64(d[i], XENLOG_MAX_ID, &id))
-            continue;
-        if (*n == *cap) {
-            size_t nc = *cap ? *cap * 2 : 16;
-            xenlog_stream_info *ni = realloc(*info, nc * sizeof(*ni));
-            if (!ni) {
-                free(d);
-                return glue_fail(ctx, XENLOG_E_NOMEM, ENOMEM,
-                                 "out of memory");
-            }
-            *info = ni;
-            *cap = nc;
-        }
-        xenlog_stream_info *e = &(*info)[*n];
-        memset(e, 0, sizeof(*e));
-        e->domid = domid;
-        e->id = (uint32_t)id;
-        (*n)++;
-        snprintf(p, sizeof(p), "%s/%s/state", lp, d[i]);
-        e->state = read_or_empty(ctx, p);
-        snprintf(p, sizeof(p), "%s/%s/pipe", lp, d[i]);
-        e->pipe = read_or_empty(ctx, p);
-        snprintf(p, sizeof(p), "%s/%s/file", lp, d[i]);
-        e->file = read_or_empty(ctx, p);
-        snprintf(p, sizeof(p), "%s/%s/error", lp, d[i]);
-        e->error = read_or_empty(ctx, p);
-        snprintf(p, sizeof(p), "%s/%s/limit", lp, d[i]);
-        char *s = glue_read(ctx, XBT_NULL, p);
-        e->limit = glue_parse_u64(s, XENLOG_MAX_LIMIT, &v) ? v : 0;
-        free(s);
-        snprintf(p, sizeof(p), "%s/%s/copies", lp, d[i]);
-        s = glue_read(ctx, XBT_NULL, p);
-        e->copies = glue_parse_u64(s, XENLOG_MAX_COPIES, &v) ? (int)v : -1;
-        free(s);
-        if (!e->state || !e->pipe || !e->file || !e->error) {
-            free(d);
-            return glue_fail(ctx, XENLOG_E_NOMEM, ENOMEM, "out of memory");
-        }
-    }
-    free(d);
-    return 0;
-}
-
-int xenlog_list(xenlog_ctx *ctx, int64_t domid, xenlog_stream_info **info_r,
-                size_t *n_r)
-{
-    xenlog_stream_info *info = NULL;
-    size_t n = 0, cap = 0;
-    int rc = 0;
-
-    ctx->errbuf[0] = 0;
-    *info_r = NULL;
-    *n_r = 0;
-    if (domid > (int64_t)XENLOG_MAX_ID)
-        return glue_fail(ctx, XENLOG_E_INVAL, -1, "bad domid %" PRId64, domid);
-    if (domid >= 0) {
-        rc = list_domain(ctx, (uint32_t)domid, &info, &n, &cap);
-    } else {
-        unsigned nd;
-        bool absent;
-        char **d = glue_directory(ctx, XBT_NULL, "/libxl", &nd, &absent);
-        if (!d && !absent)
-            rc = glue_fail(ctx, XENLOG_E_STORE, errno, "cannot list /libxl");
-        for (unsigned i = 0; !rc && i < nd; i++) {
-            uint64_t v;
-            if (glue_parse_u64(d[i], XENLOG_MAX_ID, &v))
-                rc = list_domain(ctx, (uint32_t)v, &info, &n, &cap);
-        }
-        free(d);
-    }
-    if (rc) {
-        xenlog_list_free(info, n);
-        return rc;
-    }
-    if (n)
-        qsort(info, n, sizeof(*info), cmp_info);
-    *info_r = info;
-    *n_r = n;
-    return 0;
 }

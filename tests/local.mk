@@ -15,9 +15,9 @@ check_PROGRAMS += tests/tools/zcheck
 tests_tools_zcheck_SOURCES = tests/tools/zcheck.c tests/tools/zwatch.c tests/tools/zcheck.h \
 	console/compress.c console/compress-worker.c console/compress-tail.c \
 	console/rotate.c console/beneath.c console/log.c console/seccomp.c
-tests_tools_zcheck_CPPFLAGS = $(AM_CPPFLAGS)
+tests_tools_zcheck_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/common
 tests_tools_zcheck_CFLAGS = $(AM_CFLAGS) $(XENTOOLLOG_CFLAGS) $(ZSTD_CFLAGS) $(SECCOMP_CFLAGS)
-tests_tools_zcheck_LDADD = $(XENTOOLLOG_LIBS) $(ZSTD_LIBS) $(SECCOMP_LIBS)
+tests_tools_zcheck_LDADD = common/libcommon.la $(XENTOOLLOG_LIBS) $(ZSTD_LIBS) $(SECCOMP_LIBS)
 
 # The shim is loaded into Debian's xenstored, never sanitized.
 SHIM = tests/shim/xsd-shim.so

@@ -5,6 +5,7 @@
  * bytes from one point, so nothing is shown twice or skipped at the switch.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,15 +14,18 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "../common/exitcode.h"
+#include "exitcode.h"
 #include "ctlclient.h"
+#include "decimal.h"
 #include "domain.h"
+#include "jsonlines.h"
 #include "size.h"
 
 static const struct opt attach_opts[] = {
     { "lines", 'n', "N", 'n', "backlog of N lines (default: a screenful)" },
     { "bytes", 'c', "N", 'c', "backlog of N bytes (at most 1 MiB)" },
     { "no-follow", 0, NULL, 'N', "print the backlog and exit" },
+    { "json", 0, NULL, 'j', "JSON lines: one object per line (time, domid, domain, stream, line)" },
     { 0 },
 };
 
@@ -32,19 +36,10 @@ const struct cmd_spec spec_attach = {
     "Ctrl-C or the end of the stream. NAME picks the stream whose file is NAME,\n"
     "or starts with NAME- or NAME. (e.g. qemu-dm for qemu-dm-guest.log).\n"
     "If the reader is too slow, xenlogd skips ahead and xenlog says how many\n"
-    "bytes were skipped; the writer and the log files are never slowed.\n",
+    "bytes were skipped; the writer and the log files are never slowed.\n"
+    "With --json, each line is one JSON object (see xenlog(1)).\n",
     attach_opts, 2, 2, false,
 };
-
-bool ctl_all_digits(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
-}
 
 struct match {
     const char *name;
@@ -81,30 +76,13 @@ int ctl_write_all(const char *p, size_t len)
     return 0;
 }
 
-int ctl_print_backlog(const char *buf, size_t len, unsigned long lines)
-{
-    size_t start = len;
-    unsigned long seen = 0;
-
-    if (lines == 0)
-        return ctl_write_all(buf, len);
-    if (start && buf[start - 1] == '\n')
-        start--;                /* the last line's own newline */
-    while (start > 0) {
-        if (buf[start - 1] == '\n' && ++seen == lines)
-            break;
-        start--;
-    }
-    return ctl_write_all(buf + start, len - start);
-}
-
 int ctl_stream_id(const char *run_dir, uint32_t domid, const char *arg, uint32_t *id)
 {
     struct match m = { .name = arg };
-
+    struct ctl_list_cb cb = { match_name, &m };
     uint64_t v;
 
-    if (ctl_all_digits(arg)) {
+    if (all_digits(arg)) {
         if (parse_u64(arg, UINT32_MAX - 1, &v)) {
             *id = (uint32_t)v;
             return 0;
@@ -112,8 +90,6 @@ int ctl_stream_id(const char *run_dir, uint32_t domid, const char *arg, uint32_t
         fprintf(stderr, "xenlog: bad stream id '%s'\n", arg);
         return -1;
     }
-    struct ctl_list_cb cb = { match_name, &m };
-
     if (ctl_list(run_dir, domid, &cb) < 0)
         return -1;
     if (m.count != 1) {
@@ -153,9 +129,17 @@ int ctl_target(const char *dom, const char *stream, uint32_t *domid, uint32_t *i
     return ctl_stream_id(common.run_dir, *domid, stream, id);
 }
 
+uint32_t ctl_backlog_bytes(unsigned long lines, unsigned long bytes)
+{
+    if (!lines)
+        return (uint32_t)bytes;
+    return (uint32_t)(lines * 512 < XLC_MAX_BACKLOG ? lines * 512 : XLC_MAX_BACKLOG);
+}
+
 struct attach_args {
     unsigned long lines, bytes;
     uint32_t flags;
+    bool json;
 };
 
 static const char *attach_option(int key, const char *arg, void *data)
@@ -166,80 +150,150 @@ static const char *attach_option(int key, const char *arg, void *data)
         a->flags = 0;
         return NULL;
     }
+    if (key == 'j') {
+        a->json = true;
+        return NULL;
+    }
     return ctl_backlog_option(key, arg, &a->lines, &a->bytes);
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("xenlog: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static int write_out(void *arg, const char *p, size_t n)
+{
+    (void)arg;
+    return ctl_write_all(p, n);
+}
+
+static int json_backlog(void *arg, const char *p, size_t n)
+{
+    return jsonl_feed(arg, p, n, true);
+}
+
+static int json_live(void *arg, const char *p, size_t n)
+{
+    return jsonl_feed(arg, p, n, false);
+}
+
+/* The file of stream domid/id from a LIST. */
+struct find_file {
+    uint32_t id;
+    char *file;
+};
+
+static void find_file(const struct xlc_stream_info *in, const char *file, void *arg)
+{
+    struct find_file *f = arg;
+
+    if (in->id == f->id && !f->file)
+        f->file = strdup(file);
+}
+
+/* The stream's name for --json: its file's base name without ".log", else
+ * its id. malloc'd; NULL if out of memory. */
+static char *stream_name(uint32_t domid, uint32_t id)
+{
+    struct find_file f = { .id = id };
+    struct ctl_list_cb cb = { find_file, &f };
+    char *name = NULL;
+
+    if (ctl_list(common.run_dir, domid, &cb) == 0 && f.file && *f.file) {
+        const char *base = strrchr(f.file, '/');
+        size_t len;
+
+        name = strdup(base ? base + 1 : f.file);
+        len = name ? strlen(name) : 0;
+        if (len > 4 && !strcmp(name + len - 4, ".log"))
+            name[len - 4] = '\0';
+    } else if (asprintf(&name, "%u", (unsigned)id) < 0) {
+        name = NULL;
+    }
+    free(f.file);
+    return name;
+}
+
+/* --json: the session's output as JSON lines into j (domain and stream
+ * names looked up now). 0 or -1. */
+static int json_session(struct ctl_session *s, struct jsonl *j, char **domain, char **stream)
+{
+    *domain = domain_name(s->domid);
+    *stream = stream_name(s->domid, s->id);
+    if (!*stream || jsonl_init(j, s->domid, *domain, *stream) < 0)
+        return -1;
+    s->out_backlog = json_backlog;
+    s->out_live = json_live;
+    s->arg = j;
+    return 0;
+}
+
+/* Receives replies until the end of the stream: its exit status. */
+static int attach_loop(int fd, struct ctl_session *s)
+{
+    char *buf = malloc(XLC_MAX_MSG);
+    struct xlc_hdr h;
+    long n;
+    int r = 1;
+
+    if (!buf)
+        return XL_EXIT_FAILURE;
+    while (r > 0 && (n = ctl_recv(fd, &h, buf)) >= 0)
+        r = ctl_reply(s, &h, buf, (size_t)n);
+    if (r > 0)
+        say("connection to xenlogd lost");
+    free(buf);
+    return r == 0 ? XL_EXIT_OK : XL_EXIT_FAILURE;
+}
+
+/* Sends a and follows the replies: the exit status. */
+static int attach_run(const struct xlc_attach *a, struct ctl_session *s)
+{
+    int fd, rc = XL_EXIT_FAILURE;
+
+    s->backlog = malloc(XLC_MAX_BACKLOG);
+    fd = s->backlog ? ctl_connect(common.run_dir) : -1;
+    if (fd >= 0 && ctl_send(fd, XLC_ATTACH, a, sizeof(*a)) == 0)
+        rc = attach_loop(fd, s);
+    if (fd >= 0)
+        close(fd);
+    free(s->backlog);
+    return rc;
 }
 
 int cmd_attach(int argc, char **argv)
 {
-    struct attach_args args = { ctl_screen_lines(), 0, XLC_FOLLOW };
+    struct attach_args args = { ctl_screen_lines(), 0, XLC_FOLLOW, false };
     struct xlc_attach a = { 0 };
-    const char *run_dir, *ops[2];
-    unsigned long lines;
-    char *buf, *backlog = NULL;
-    size_t blen = 0;
-    bool live = false;
-    struct xlc_hdr h;
-    long n;
-    int fd, rc = XL_EXIT_FAILURE;
+    struct ctl_session s = { .say = say, .out_backlog = write_out, .out_live = write_out };
+    struct jsonl j = { 0 };
+    char *domain = NULL, *stream = NULL;
+    const char *ops[2];
+    int rc = XL_EXIT_FAILURE;
 
     opts_parse(argc, argv, &spec_attach, attach_option, &args, ops, NULL);
-    run_dir = common.run_dir;
     if (ctl_target(ops[0], ops[1], &a.domid, &a.id) < 0)
         return XL_EXIT_FAILURE;
     a.flags = args.flags;
-    lines = args.lines;
-    a.backlog = lines ? (uint32_t)(lines * 512 < XLC_MAX_BACKLOG ? lines * 512 : XLC_MAX_BACKLOG)
-                      : (uint32_t)args.bytes;
-    buf = malloc(XLC_MAX_MSG);
-    backlog = malloc(XLC_MAX_BACKLOG);
-    fd = buf && backlog ? ctl_connect(run_dir) : -1;
-    if (fd < 0 || ctl_send(fd, XLC_ATTACH, &a, sizeof(a)) < 0)
-        goto out;
-    while ((n = ctl_recv(fd, &h, buf)) >= 0) {
-        switch (h.type) {
-        case XLC_OK:
-            break;
-        case XLC_DATA:
-            if (live) {
-                if (ctl_write_all(buf, (size_t)n) < 0)
-                    goto out;
-            } else if (blen + (size_t)n <= XLC_MAX_BACKLOG) {
-                memcpy(backlog + blen, buf, (size_t)n);
-                blen += (size_t)n;
-            }
-            break;
-        case XLC_LIVE:
-            if (ctl_print_backlog(backlog, blen, lines) < 0)
-                goto out;
-            live = true;
-            break;
-        case XLC_SKIPPED: {
-            unsigned long long sk = 0;
-
-            if (n == sizeof(sk))
-                memcpy(&sk, buf, sizeof(sk));
-            fprintf(stderr, "xenlog: reader too slow, %llu bytes skipped\n", sk);
-            break;
-        }
-        case XLC_END:
-            if (!live && ctl_print_backlog(backlog, blen, lines) < 0)
-                goto out;
-            if (a.flags & XLC_FOLLOW)
-                fprintf(stderr, "xenlog: stream %u/%u ended\n", a.domid, a.id);
-            rc = 0;
-            goto out;
-        case XLC_ERROR:
-            fprintf(stderr, "xenlog: stream %u/%u: %.*s\n", a.domid, a.id, (int)n, buf);
-            goto out;
-        default:
-            break;
-        }
-    }
-    fprintf(stderr, "xenlog: connection to xenlogd lost\n");
-out:
-    if (fd >= 0)
-        close(fd);
-    free(buf);
-    free(backlog);
+    a.backlog = ctl_backlog_bytes(args.lines, args.bytes);
+    s.domid = a.domid;
+    s.id = a.id;
+    s.lines = args.lines;
+    s.follow = a.flags & XLC_FOLLOW;
+    if (!args.json || json_session(&s, &j, &domain, &stream) == 0)
+        rc = attach_run(&a, &s);
+    if (args.json && j.line && jsonl_end(&j) < 0)
+        rc = XL_EXIT_FAILURE;
+    jsonl_free(&j);
+    free(domain);
+    free(stream);
     return rc;
 }

@@ -22,7 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../common/exitcode.h"
+#include "exitcode.h"
+#include "clock.h"
 #include "ctlclient.h"
 #include "size.h"
 
@@ -114,22 +115,10 @@ static void say(const char *fmt, ...)
     fputs(raw_tty ? "\r\n" : "\n", stderr);
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 struct console {
     int sock;
-    uint32_t domid, id;
-    unsigned long lines;
+    struct ctl_session s;       /* domid, id, the backlog, accepted */
     char *buf;                  /* one received message */
-    char *backlog;
-    size_t blen;
-    bool accepted, live;
     char out[sizeof(struct xlc_hdr) + XLC_MAX_INPUT];   /* one INPUT to send */
     size_t outlen;
     uint64_t last_output;
@@ -153,11 +142,7 @@ static int send_input(struct console *c)
 
 static void queue_input(struct console *c, const char *p, size_t len)
 {
-    struct xlc_hdr h = { .type = XLC_INPUT, .len = (uint32_t)len };
-
-    memcpy(c->out, &h, sizeof(h));
-    memcpy(c->out + sizeof(h), p, len);
-    c->outlen = sizeof(h) + len;
+    c->outlen = xlc_encode(c->out, sizeof(c->out), XLC_INPUT, p, len);
 }
 
 /* One message from xenlogd: 1 go on, 0 the stream ended, -1 failure. */
@@ -165,48 +150,26 @@ static int on_message(struct console *c)
 {
     struct xlc_hdr h;
     ssize_t r = recv(c->sock, c->buf, XLC_MAX_MSG, MSG_DONTWAIT);
-    size_t n;
+    long n;
 
     if (r < 0 && (errno == EAGAIN || errno == EINTR))
         return 1;
     if (r < (ssize_t)sizeof(h)) {
-        say("stream %u/%u: connection to xenlogd lost", c->domid, c->id);
+        say("stream %u/%u: connection to xenlogd lost", c->s.domid, c->s.id);
         return -1;
     }
-    memcpy(&h, c->buf, sizeof(h));
-    n = (size_t)r - sizeof(h);
-    if (h.len != n)
+    n = xlc_decode(c->buf, (size_t)r, &h);
+    if (n < 0)
         return -1;
-    switch (h.type) {
-    case XLC_OK:
-        c->accepted = true;
-        break;
-    case XLC_DATA:
-        c->last_output = now_ms();
-        if (c->live)
-            return ctl_write_all(c->buf + sizeof(h), n) < 0 ? -1 : 1;
-        if (c->blen + n <= XLC_MAX_BACKLOG) {
-            memcpy(c->backlog + c->blen, c->buf + sizeof(h), n);
-            c->blen += n;
-        }
-        break;
-    case XLC_LIVE:
-        c->live = true;
-        return ctl_print_backlog(c->backlog, c->blen, c->lines) < 0 ? -1 : 1;
-    case XLC_SKIPPED:
-        say("stream %u/%u: output too fast for this terminal, bytes skipped",
-            c->domid, c->id);
-        break;
-    case XLC_END:
-        say("stream %u/%u ended", c->domid, c->id);
-        return 0;
-    case XLC_ERROR:
-        say("stream %u/%u: %.*s", c->domid, c->id, (int)n, c->buf + sizeof(h));
-        return -1;
-    default:
-        break;
-    }
-    return 1;
+    if (h.type == XLC_DATA)
+        c->last_output = clock_mono_ms();
+    return ctl_reply(&c->s, &h, c->buf + sizeof(h), (size_t)n);
+}
+
+static int write_out(void *arg, const char *p, size_t n)
+{
+    (void)arg;
+    return ctl_write_all(p, n);
 }
 
 /* Reads stdin into one INPUT; 1 go on, 0 leave (Ctrl-] or end of input
@@ -231,28 +194,71 @@ static int on_stdin(struct console *c, bool tty)
     return 1;
 }
 
+/* Ctrl-]: leave once the last bytes are handed over, or after 2 s if xenlogd
+ * does not take them (the guest does not read): the user asked to leave. */
+static void drain_input(struct console *c)
+{
+    uint64_t until = clock_mono_ms() + 2000;
+
+    while (c->outlen && !got_signal && clock_mono_ms() < until) {
+        struct pollfd o = { .fd = c->sock, .events = POLLOUT };
+
+        if (poll(&o, 1, 100) < 0 && errno != EINTR)
+            break;
+        if (send_input(c) < 0)
+            break;
+    }
+}
+
+/* stdin is readable: 1 go on, 0 leave (done), -1 failure. */
+static int on_stdin_ready(struct console *c, bool tty, bool *stdin_open)
+{
+    int r = on_stdin(c, tty);
+
+    if (r < 0)
+        return -1;
+    if (r == 0 || r == 2) {
+        *stdin_open = false;
+        c->last_output = clock_mono_ms();
+    }
+    /* Try at once; what the socket does not take waits for POLLOUT. */
+    if (send_input(c) < 0)
+        return -1;
+    if (r == 0) {
+        drain_input(c);
+        return 0;
+    }
+    return 1;
+}
+
+/* How long poll may wait: -1 forever, or until the output has been quiet
+ * for idle_ms after the end of stdin; 0: it has, leave. */
+static int poll_timeout(const struct console *c, bool stdin_open, unsigned idle_ms)
+{
+    uint64_t quiet;
+
+    if (stdin_open || c->outlen)
+        return -1;
+    quiet = clock_mono_ms() - c->last_output;
+    return quiet >= idle_ms ? 0 : (int)(idle_ms - quiet);
+}
+
 static int run(struct console *c, bool tty, unsigned idle_ms)
 {
     bool stdin_open = true;
-    int rc = XL_EXIT_FAILURE;
 
     for (;;) {
         struct pollfd p[2] = {
             { .fd = c->sock, .events = POLLIN | (c->outlen ? POLLOUT : 0) },
             /* typed bytes only once xenlogd accepted us, one INPUT at a time */
-            { .fd = stdin_open && c->accepted && !c->outlen ? 0 : -1, .events = POLLIN },
+            { .fd = stdin_open && c->s.accepted && !c->outlen ? 0 : -1, .events = POLLIN },
         };
-        int timeout = -1, r;
+        int timeout = poll_timeout(c, stdin_open, idle_ms), r;
 
-        if (!stdin_open && !c->outlen) {
-            uint64_t quiet = now_ms() - c->last_output;
-
-            if (quiet >= idle_ms)
-                return 0;
-            timeout = (int)(idle_ms - quiet);
-        }
+        if (timeout == 0)
+            return 0;
         if (got_signal) {
-            say("stream %u/%u: stopped by signal %d", c->domid, c->id, (int)got_signal);
+            say("stream %u/%u: stopped by signal %d", c->s.domid, c->s.id, (int)got_signal);
             return XL_EXIT_FAILURE;
         }
         if (poll(p, 2, timeout) < 0) {
@@ -268,87 +274,68 @@ static int run(struct console *c, bool tty, unsigned idle_ms)
         if (p[0].revents & POLLOUT && send_input(c) < 0)
             return XL_EXIT_FAILURE;
         if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-            r = on_stdin(c, tty);
-            if (r < 0)
-                return XL_EXIT_FAILURE;
-            if (r == 0 || r == 2) {
-                stdin_open = false;
-                c->last_output = now_ms();
-            }
-            /* Try at once; what the socket does not take waits for POLLOUT. */
-            if (send_input(c) < 0)
-                return XL_EXIT_FAILURE;
-            if (r == 0) {
-                /* Ctrl-]: leave once the last bytes are handed over, or
-                 * after 2 s if xenlogd does not take them (the guest does
-                 * not read): the user asked to leave. */
-                uint64_t until = now_ms() + 2000;
-
-                while (c->outlen && !got_signal && now_ms() < until) {
-                    struct pollfd o = { .fd = c->sock, .events = POLLOUT };
-
-                    if (poll(&o, 1, 100) < 0 && errno != EINTR)
-                        break;
-                    if (send_input(c) < 0)
-                        break;
-                }
-                rc = 0;
-                break;
-            }
+            r = on_stdin_ready(c, tty, &stdin_open);
+            if (r <= 0)
+                return r == 0 ? 0 : XL_EXIT_FAILURE;
         }
     }
-    return rc;
 }
 
-int cmd_console(int argc, char **argv)
+/* The signals that end a console (no SA_RESTART: poll wakes up). */
+static void catch_signals(void)
 {
     static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT };
-    struct console_args args = { DEFAULT_LINES, 0, DEFAULT_IDLE_MS };
-    struct xlc_attach a = { .flags = XLC_FOLLOW };
-    struct console c = { .sock = -1 };
-    const char *run_dir, *ops[2];
     struct sigaction sa = { .sa_handler = on_signal };
-    bool tty;
-    int rc = XL_EXIT_FAILURE;
-    size_t i;
-
-    opts_parse(argc, argv, &spec_console, console_option, &args, ops, NULL);
-    run_dir = common.run_dir;
-    if (ctl_target(ops[0], ops[1], &a.domid, &a.id) < 0)
-        return XL_EXIT_FAILURE;
-    c.domid = a.domid;
-    c.lines = args.lines;
-    c.id = a.id;
-    a.backlog = c.lines ? (uint32_t)(c.lines * 512 < XLC_MAX_BACKLOG ? c.lines * 512
-                                                                      : XLC_MAX_BACKLOG)
-                        : (uint32_t)args.bytes;
-    c.buf = malloc(XLC_MAX_MSG);
-    c.backlog = malloc(XLC_MAX_BACKLOG);
-    if (!c.buf || !c.backlog)
-        goto out;
-    c.sock = ctl_connect(run_dir);
-    if (c.sock < 0 || ctl_send(c.sock, XLC_CONSOLE, &a, sizeof(a)) < 0)
-        goto out;
 
     sigemptyset(&sa.sa_mask);
-    for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-        sigaction(sigs[i], &sa, NULL);      /* no SA_RESTART: poll wakes up */
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaction(sigs[i], &sa, NULL);
     signal(SIGPIPE, SIG_IGN);   /* a closed stdout is an error, not a death in raw mode */
+}
+
+/* Signals, the terminal, then the console's loop: the exit status. */
+static int console_run(struct console *c, unsigned idle_ms)
+{
+    bool tty;
+
+    catch_signals();
     tty = isatty(0);
     if (tty) {
         if (enter_raw() < 0) {
             fprintf(stderr, "xenlog: cannot put the terminal in raw mode: %s\n",
                     strerror(errno));
-            goto out;
+            return XL_EXIT_FAILURE;
         }
-        say("console of stream %u/%u; escape character is ^]", c.domid, c.id);
+        say("console of stream %u/%u; escape character is ^]", c->s.domid, c->s.id);
     }
-    rc = run(&c, tty, (unsigned)args.idle);
-out:
+    return run(c, tty, idle_ms);
+}
+
+int cmd_console(int argc, char **argv)
+{
+    struct console_args args = { DEFAULT_LINES, 0, DEFAULT_IDLE_MS };
+    struct xlc_attach a = { .flags = XLC_FOLLOW };
+    struct console c = { .sock = -1 };
+    const char *ops[2];
+    int rc = XL_EXIT_FAILURE;
+
+    opts_parse(argc, argv, &spec_console, console_option, &args, ops, NULL);
+    if (ctl_target(ops[0], ops[1], &a.domid, &a.id) < 0)
+        return XL_EXIT_FAILURE;
+    c.s = (struct ctl_session){ .domid = a.domid, .id = a.id, .lines = args.lines,
+                                .follow = true, .terminal = true, .say = say, .out_backlog = write_out,
+                                .out_live = write_out };
+    a.backlog = ctl_backlog_bytes(args.lines, args.bytes);
+    c.buf = malloc(XLC_MAX_MSG);
+    c.s.backlog = malloc(XLC_MAX_BACKLOG);
+    if (c.buf && c.s.backlog)
+        c.sock = ctl_connect(common.run_dir);
+    if (c.sock >= 0 && ctl_send(c.sock, XLC_CONSOLE, &a, sizeof(a)) == 0)
+        rc = console_run(&c, (unsigned)args.idle);
     restore_tty();
     if (c.sock >= 0)
         close(c.sock);
     free(c.buf);
-    free(c.backlog);
+    free(c.s.backlog);
     return rc;
 }

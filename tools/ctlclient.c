@@ -52,30 +52,104 @@ int ctl_connect(const char *run_dir)
 int ctl_send(int fd, uint16_t type, const void *body, size_t len)
 {
     char msg[sizeof(struct xlc_hdr) + 64];
-    struct xlc_hdr h = { .type = type, .len = (uint32_t)len };
+    size_t n = xlc_encode(msg, sizeof(msg), type, body, len);
 
-    if (len > sizeof(msg) - sizeof(h))
+    if (!n)
         return -1;
-    memcpy(msg, &h, sizeof(h));
-    if (len)
-        memcpy(msg + sizeof(h), body, len);
-    return send(fd, msg, sizeof(h) + len, MSG_NOSIGNAL) == (ssize_t)(sizeof(h) + len) ? 0 : -1;
+    return send(fd, msg, n, MSG_NOSIGNAL) == (ssize_t)n ? 0 : -1;
 }
 
 long ctl_recv(int fd, struct xlc_hdr *h, void *buf)
 {
     ssize_t n;
+    long len;
 
     do
         n = recv(fd, buf, XLC_MAX_MSG, 0);
     while (n < 0 && errno == EINTR);
-    if (n < (ssize_t)sizeof(*h))
+    if (n < 0 || (len = xlc_decode(buf, (size_t)n, h)) < 0)
         return -1;
-    memcpy(h, buf, sizeof(*h));
-    if (h->len != (size_t)n - sizeof(*h))
+    memmove(buf, (char *)buf + sizeof(*h), (size_t)len);
+    return len;
+}
+
+/* Where the last `lines` lines of buf start (0 if lines is 0). */
+static size_t backlog_start(const char *buf, size_t len, unsigned long lines)
+{
+    size_t start = len;
+    unsigned long seen = 0;
+
+    if (lines == 0)
+        return 0;
+    if (start && buf[start - 1] == '\n')
+        start--;                /* the last line's own newline */
+    while (start > 0) {
+        if (buf[start - 1] == '\n' && ++seen == lines)
+            break;
+        start--;
+    }
+    return start;
+}
+
+/* The backlog, once: its last s->lines lines. */
+static int show_backlog(struct ctl_session *s)
+{
+    size_t start = backlog_start(s->backlog, s->blen, s->lines);
+
+    s->live = true;
+    return s->out_backlog(s->arg, s->backlog + start, s->blen - start);
+}
+
+static int on_data(struct ctl_session *s, const char *body, size_t n)
+{
+    if (s->live)
+        return s->out_live(s->arg, body, n) < 0 ? -1 : 1;
+    if (s->blen + n <= XLC_MAX_BACKLOG) {
+        memcpy(s->backlog + s->blen, body, n);
+        s->blen += n;
+    }
+    return 1;
+}
+
+static void on_skipped(struct ctl_session *s, const char *body, size_t n)
+{
+    unsigned long long sk = 0;
+
+    if (s->terminal) {
+        s->say("stream %u/%u: output too fast for this terminal, bytes skipped", s->domid,
+               s->id);
+        return;
+    }
+    if (n == sizeof(sk))
+        memcpy(&sk, body, sizeof(sk));
+    s->say("reader too slow, %llu bytes skipped", sk);
+}
+
+int ctl_reply(struct ctl_session *s, const struct xlc_hdr *h, const char *body, size_t n)
+{
+    switch (h->type) {
+    case XLC_OK:
+        s->accepted = true;
+        return 1;
+    case XLC_DATA:
+        return on_data(s, body, n);
+    case XLC_LIVE:
+        return show_backlog(s) < 0 ? -1 : 1;
+    case XLC_SKIPPED:
+        on_skipped(s, body, n);
+        return 1;
+    case XLC_END:
+        if (!s->live && show_backlog(s) < 0)
+            return -1;
+        if (s->follow)
+            s->say("stream %u/%u ended", s->domid, s->id);
+        return 0;
+    case XLC_ERROR:
+        s->say("stream %u/%u: %.*s", s->domid, s->id, (int)n, body);
         return -1;
-    memmove(buf, (char *)buf + sizeof(*h), h->len);
-    return (long)h->len;
+    default:
+        return 1;
+    }
 }
 
 int ctl_list(const char *run_dir, uint32_t domid, const struct ctl_list_cb *cb)

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../console/ctlproto.h"
+#include "ctlproto.h"
 #include "opts.h"
 
 /* Connects to the socket in run_dir, or the one xenlogd advertises.
@@ -25,11 +25,10 @@ int cmd_stats(int argc, char **argv);
 extern const struct cmd_spec spec_attach, spec_console, spec_stats;
 
 /* Helpers of attach.c that console.c shares. */
-bool ctl_all_digits(const char *s);
 int ctl_write_all(const char *p, size_t len);           /* to stdout */
-/* The last `lines` lines of buf (all of it if lines == 0) to stdout. */
-int ctl_print_backlog(const char *buf, size_t len, unsigned long lines);
 unsigned long ctl_screen_lines(void);
+/* The bytes of backlog asked for lines (or bytes if lines is 0). */
+uint32_t ctl_backlog_bytes(unsigned long lines, unsigned long bytes);
 /* --lines N ('n') or --bytes N ('c') of attach and console: sets one and
  * zeroes the other; NULL, or what is wrong with N. */
 const char *ctl_backlog_option(int c, const char *arg, unsigned long *lines,
@@ -39,6 +38,28 @@ int ctl_target(const char *dom, const char *stream, uint32_t *domid, uint32_t *i
 /* ID|NAME of a stream of domid: a number, or the one stream whose file is
  * NAME or starts with NAME- or NAME. (message on stderr if none). */
 int ctl_stream_id(const char *run_dir, uint32_t domid, const char *arg, uint32_t *id);
+
+/* An attached reader (attach, console): what xenlogd's replies to ATTACH or
+ * CONSOLE become. The backlog is kept until LIVE (or END), then its last
+ * `lines` lines (all of it if lines is 0) go to out_backlog, once; the live
+ * bytes go to out_live as they come. Both return 0, or -1 to stop. */
+struct ctl_session {
+    uint32_t domid, id;
+    unsigned long lines;
+    bool follow;                /* say when the stream ends */
+    bool terminal;              /* the words of console (the user is at a terminal) */
+    void (*say)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+    int (*out_backlog)(void *arg, const char *p, size_t n);
+    int (*out_live)(void *arg, const char *p, size_t n);
+    void *arg;
+    char *backlog;              /* XLC_MAX_BACKLOG bytes */
+    size_t blen;
+    bool accepted, live;
+};
+
+/* One reply (h, n bytes of body): 1 go on, 0 the stream ended, -1 failure
+ * (said through say). */
+int ctl_reply(struct ctl_session *s, const struct xlc_hdr *h, const char *body, size_t n);
 
 /* What a LIST brings: every stream (of domid, or XLC_ALL). */
 typedef void ctl_stream_fn(const struct xlc_stream_info *in, const char *file, void *arg);

@@ -7,32 +7,19 @@
 #include <string.h>
 #include <xenstore.h>
 
+#include "decimal.h"
 #include "domain.h"
+#include "size.h"
 #include "xenlog.h"
 
-/* A decimal domain id without sign, spaces or leading garbage. */
+/* A domain id: digits, at most XENLOG_MAX_ID (leading zeros are fine). */
 static bool parse_id(const char *s, uint32_t *id)
 {
-    unsigned long long v = 0;
+    uint64_t v;
 
-    if (!*s)
+    if (!parse_u64(s, XENLOG_MAX_ID, &v))
         return false;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
-        v = v * 10 + (unsigned)(*s - '0');
-        if (v > XENLOG_MAX_ID)
-            return false;
-    }
     *id = (uint32_t)v;
-    return true;
-}
-
-static bool all_digits(const char *s)
-{
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
     return true;
 }
 
@@ -74,7 +61,7 @@ int domain_resolve(const char *arg, uint32_t *domid)
     struct xs_handle *xsh;
     int n;
 
-    if (all_digits(arg) && *arg) {
+    if (all_digits(arg)) {
         if (parse_id(arg, domid))
             return 0;
         fprintf(stderr, "xenlog: domain id %s out of range (0..%u)\n", arg, XENLOG_MAX_ID);
@@ -100,4 +87,22 @@ int domain_resolve(const char *arg, uint32_t *domid)
     else if (n > 1)
         fprintf(stderr, "xenlog: domain name %s is ambiguous: domains %s\n", arg, ids);
     return n == 1 ? 0 : -1;
+}
+
+char *domain_name(uint32_t domid)
+{
+    struct xs_handle *xsh = xs_open(XS_OPEN_READONLY);
+    char path[64], *name;
+    unsigned len;
+
+    if (!xsh)
+        return NULL;
+    snprintf(path, sizeof(path), "/local/domain/%u/name", (unsigned)domid);
+    name = xs_read(xsh, XBT_NULL, path, &len);
+    xs_close(xsh);
+    if (name && strlen(name) != len) {      /* an embedded NUL: not a name */
+        free(name);
+        name = NULL;
+    }
+    return name;
 }

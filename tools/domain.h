@@ -13,4 +13,8 @@
  */
 int domain_resolve(const char *arg, uint32_t *domid);
 
+/* /local/domain/DOMID/name (malloc'd), or NULL if there is none (or xenstore
+ * cannot be read). */
+char *domain_name(uint32_t domid);
+
 #endif

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../console/ctlproto.h"
+#include "ctlproto.h"
 
 /* How a figure is printed: a counter gets _total in Prometheus; a boolean
  * is true/false in JSON; MILLI: the value is in thousandths (ms as s). */

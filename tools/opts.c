@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/exitcode.h"
+#include "exitcode.h"
 #include "opts.h"
 
 #define MAX_OPTS 32
@@ -140,6 +140,17 @@ static void bad_option(const struct cmd_spec *spec, int c, char **argv)
     opts_usage_error(spec, "unknown option '%s'", word);
 }
 
+/* The option c that getopt_long returned, to the command's fn or here. */
+static void one_option(const struct cmd_spec *spec, int c, opt_fn *fn, void *data)
+{
+    const struct opt *t = entry(c, spec->opts);
+    const char *why = t->key < 0 ? (common_option(spec, t->key, optarg), NULL)
+                                 : fn(t->key, optarg, data);
+
+    if (why)
+        opts_usage_error(spec, "--%s: %s", t->name, why);
+}
+
 int opts_parse(int argc, char **argv, const struct cmd_spec *spec, opt_fn *fn, void *data,
                const char **ops, int *rest)
 {
@@ -163,12 +174,7 @@ int opts_parse(int argc, char **argv, const struct cmd_spec *spec, opt_fn *fn, v
         if (c == '?' || c == ':')
             bad_option(spec, c, argv);
         if (c != -1) {
-            const struct opt *t = entry(c, spec->opts);
-            const char *why = t->key < 0 ? (common_option(spec, t->key, optarg), NULL)
-                                         : fn(t->key, optarg, data);
-
-            if (why)
-                opts_usage_error(spec, "--%s: %s", t->name, why);
+            one_option(spec, c, fn, data);
             continue;
         }
         bool dashdash = optind == before + 1 && !strcmp(argv[before], "--");

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "size.h"
 
 const char *size_str(uint64_t v, bool raw, char *buf)
@@ -43,31 +44,30 @@ const char *size_str(uint64_t v, bool raw, char *buf)
 
 bool parse_u64(const char *s, uint64_t max, uint64_t *v)
 {
-    char *end;
-    unsigned long long x;
-
-    if (!s || *s < '0' || *s > '9')
+    if (!s)
         return false;
-    errno = 0;
-    x = strtoull(s, &end, 10);
-    if (errno || *end || x > max)
-        return false;
-    *v = x;
-    return true;
+    while (s[0] == '0' && s[1])     /* "007" is 7 on a command line */
+        s++;
+    return !parse_decimal(s, 0, max, v);
 }
 
 bool parse_size(const char *s, uint64_t *v)
 {
-    char *end;
-    uint64_t mul = 1;
-    unsigned long long x;
+    const char *end;
+    uint64_t mul = 1, x;
+    size_t digits;
+    char num[24];
 
-    if (!s || *s < '0' || *s > '9')
+    while (s && s[0] == '0' && s[1] >= '0' && s[1] <= '9')
+        s++;
+    digits = s ? strspn(s, "0123456789") : 0;
+    if (!digits || digits >= sizeof(num))
         return false;
-    errno = 0;
-    x = strtoull(s, &end, 10);
-    if (errno)
+    memcpy(num, s, digits);
+    num[digits] = '\0';
+    if (!parse_u64(num, UINT64_MAX, &x))
         return false;
+    end = s + digits;
     switch (*end) {
     case 0: break;
     case 'k': case 'K': mul = 1ull << 10; break;

@@ -11,10 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/exitcode.h"
+#include "exitcode.h"
 #include "ctlclient.h"
 #include "domain.h"
 #include "figures.h"
+#include "json.h"
 #include "size.h"
 
 static const struct opt stats_opts[] = {
@@ -167,28 +168,12 @@ static void print_text(const struct stats *st)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-
-        if (ch == '"' || ch == '\\')
-            printf("\\%c", ch);
-        else if (ch < 0x20)
-            printf("\\u%04x", ch);
-        else
-            putchar(ch);
-    }
-    putchar('"');
-}
-
 static void print_json(const struct stats *st)
 {
     fputs("{\"daemon\": {", stdout);
     for (size_t i = 0; i < st->nf; i++) {
         printf("%s", i ? ", " : "");
-        json_string(st->f[i].name);
+        json_string(stdout, st->f[i].name, strlen(st->f[i].name));
         fputs(": ", stdout);
         print_value(st->f[i].value, st->f[i].flags, true);
     }
@@ -198,7 +183,7 @@ static void print_json(const struct stats *st)
 
         printf("%s\n  {\"domid\": %u, \"id\": %u, \"state\": \"%s\", \"file\": ", i ? "," : "",
                in->domid, in->id, state_name(in->state));
-        json_string(st->s[i].file);
+        json_string(stdout, st->s[i].file, strlen(st->s[i].file));
         for (size_t k = 0; k < NFIG; k++) {
             if (!has(&stream_figures[k], in))
                 continue;

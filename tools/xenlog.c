@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "xenlog.h"
-#include "../common/exitcode.h"
+#include "exitcode.h"
 #include "ctlclient.h"
 #include "domain.h"
 #include "opts.h"

@@ -10,11 +10,12 @@ secs=${1:-20}
 out=${FUZZ_OUT:-$here/out}
 mkdir -p "$out"
 command -v clang >/dev/null || { echo "skipped: clang not installed"; exit 77; }
-cflags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$src/console"
-clang $cflags -o "$out/fuzz_control" "$here/fuzz_control.c" "$src/console/ctlproto.c"
-clang $cflags -o "$out/fuzz_validate" "$here/fuzz_validate.c" "$src/console/validate.c"
+cflags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I$src/console -I$src/common"
+clang $cflags -o "$out/fuzz_control" "$here/fuzz_control.c" "$src/common/ctlproto.c"
+clang $cflags -o "$out/fuzz_validate" "$here/fuzz_validate.c" "$src/console/validate.c" \
+    "$src/common/decimal.c"
 clang $cflags -o "$out/fuzz_storepath" "$here/fuzz_storepath.c" "$src/console/storepath.c" \
-    "$src/console/validate.c"
+    "$src/console/validate.c" "$src/common/decimal.c"
 for t in fuzz_control fuzz_validate fuzz_storepath; do
     mkdir -p "$out/corpus-$t"
     echo "== $t for $secs s"

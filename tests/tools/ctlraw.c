@@ -17,7 +17,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../../console/ctlproto.h"
+#include "../../common/ctlproto.h"
 
 static char msg[XLC_MAX_MSG + sizeof(struct xlc_hdr)];
 

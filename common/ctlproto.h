@@ -4,8 +4,8 @@
  * one message per datagram, each a struct xlc_hdr and `len` bytes of body.
  * Host byte order: both ends are on one host.
  */
-#ifndef XENLOGD_CTLPROTO_H
-#define XENLOGD_CTLPROTO_H
+#ifndef XENLOG_COMMON_CTLPROTO_H
+#define XENLOG_COMMON_CTLPROTO_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -98,7 +98,16 @@ struct xlc_request {
     size_t input_len;            /* INPUT: 1..XLC_MAX_INPUT */
 };
 
-/* Checks one received message; 0 and *req filled, or -1 with a reason.
+/* One message, header and body, into msg (size bytes): its length, or 0 if
+ * it does not fit (or len > XLC_MAX_MSG - header). */
+size_t xlc_encode(void *msg, size_t size, uint16_t type, const void *body, size_t len);
+
+/* One received message of n bytes: its header into *h and the length of its
+ * body (which follows the header), or -1 if it is shorter than a header or
+ * its length field does not match n. */
+long xlc_decode(const void *msg, size_t n, struct xlc_hdr *h);
+
+/* Checks one received request; 0 and *req filled, or -1 with a reason.
  * Pure: no state, no allocation; req->input points into msg. */
 int xlc_parse_request(const void *msg, size_t len, struct xlc_request *req,
                       const char **why);
