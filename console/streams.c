@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 #include <errno.h>
 #include <stdlib.h>
+#include <malloc.h>
 #include <string.h>
 
 #include "config.h"
@@ -11,6 +12,8 @@
 #include "store.h"
 #include "stream.h"
 #include "streams.h"
+
+#define TRIM_AFTER 64               /* streams freed before memory goes back */
 
 static void release_names(struct xld *d, const struct stream *s);
 
@@ -76,6 +79,7 @@ static void forget(struct xld *d, struct stream *s)
     spec_free(&s->spec);
     params_free(&s->p);
     free(s);
+    d->freed_since_trim++;
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -272,6 +276,13 @@ void streams_check_gone(struct xld *d, bool all, unsigned domid)
 void streams_tick(struct xld *d, uint64_t now)
 {
     struct stream *s, *next;
+
+    /* A burst of streams gone (a host shutting down its guests): their
+     * memory goes back to the system, not only to malloc. */
+    if (d->freed_since_trim >= TRIM_AFTER) {
+        malloc_trim(0);
+        d->freed_since_trim = 0;
+    }
 
     for (s = d->ticking; s; s = next) {
         next = s->tick_next;

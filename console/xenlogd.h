@@ -58,6 +58,7 @@ struct xld {
     struct names names;         /* held by live streams (streams.c) */
     struct stream *ticking;     /* streams the tick must look at (stream.h) */
     unsigned nstreams;
+    unsigned freed_since_trim;  /* streams freed since the last malloc_trim() */
     const char *config_path;
     bool config_missing;        /* at start: no file, the built-in policy */
     struct policy policy;       /* in force; SIGHUP re-reads it */
