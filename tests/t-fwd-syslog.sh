@@ -160,7 +160,7 @@ echo "stalled collector: $queued queued (all received after SIGCONT), $unsent un
 say "SIGHUP: a host name unseen at start is refused (the sandbox allows no lookup)"
 printf 'boot_marker = no\n[other]\nforward_syslog = localhost:%s\n' "$RS_PORT" >"$CONF"
 kill -HUP "$XLD_PID"
-retry 10 logged "$CONF:2: forward_syslog: 'localhost:$RS_PORT': a name not seen at start" ||
+retry 10 logged "$CONF:3: forward_syslog: 'localhost:$RS_PORT': a name not seen at start" ||
     fail "not refused: $(tail -n 3 "$T/xenlogd.log")"
 xld_stop
 rs_stop
