@@ -53,8 +53,8 @@ step install-deps tests/install-deps.sh
 # Warnings are errors in CI (configure --enable-werror).
 step build build build --enable-werror
 step cppcheck cppcheck --enable=warning,style,performance,portability --error-exitcode=1 \
-    --inline-suppr -q --suppress=missingIncludeSystem -I console -I libxl-glue \
-    console libxl-glue tools tests/tools tests/shim tests/bench tests/fuzz tests/glue
+    --inline-suppr -q --suppress=missingIncludeSystem -I console -I libxl-glue -I common \
+    common console libxl-glue tools tests/tools tests/shim tests/bench tests/fuzz tests/glue
 
 if [ -d build/console ]; then
     TOP_BUILDDIR=build RUN_LABEL=tests tests/run.sh | tee "$log/run.out"
