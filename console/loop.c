@@ -102,11 +102,13 @@ int loop_run(struct loop *l)
         timeout = (int)(l->next_tick - now);
         l->nev = epoll_wait(l->epfd, l->ev, MAX_EVENTS, timeout);
         if (l->nev < 0) {
+            int err = errno;
+
             l->nev = 0;
-            if (errno == EINTR)
+            if (err == EINTR)
                 continue;
-            log_err(errno, "epoll_wait");
-            return -errno;
+            log_err(err, "epoll_wait");
+            return -err;
         }
         for (i = 0; i < l->nev && !l->stop; i++) {
             struct loop_fd *lf = l->ev[i].data.ptr;

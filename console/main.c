@@ -197,8 +197,9 @@ static int open_dir(const char *path)
     int fd;
 
     if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-        log_err(errno, "cannot create %s", path);
-        return -errno;
+        fd = -errno;
+        log_err(-fd, "cannot create %s", path);
+        return fd;
     }
     fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
@@ -216,8 +217,9 @@ static int write_pid_file(const char *path)
     int len;
 
     if (fd < 0) {
-        log_err(errno, "cannot open pid file %s", path);
-        return -errno;
+        fd = -errno;
+        log_err(-fd, "cannot open pid file %s", path);
+        return fd;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
         log_err(errno, "another xenlogd holds %s", path);
@@ -399,8 +401,7 @@ static int setup(struct xld *d, const struct opts *o)
     /* After the sandbox, which binds the threads made later. */
     if (!(d->zw = zworker_start(0)))
         log_err(errno, "no compression thread: old copies stay uncompressed");
-    if (store_connect(d->store) < 0) {
-        r = -errno;
+    if ((r = store_connect(d->store)) < 0) {
         log_err(-r, "cannot connect to xenstore");
         return r;
     }

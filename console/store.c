@@ -406,29 +406,26 @@ static void disconnect(struct store *st)
     st->xsh = st->xw = NULL;
 }
 
-/* Opens, checks for another daemon, watches, advertises. 0 or -1. */
+/* Opens, checks for another daemon, watches, advertises. 0 or -errno. */
 static int connect_store(struct store *st)
 {
-    int other;
+    int other, r;
 
-    st->xsh = xs_open(0);
-    if (!st->xsh)
-        return -1;
-    st->xw = xs_open(0);
-    if (!st->xw) {
+    if (!(st->xsh = xs_open(0)) || !(st->xw = xs_open(0))) {
+        r = -errno;
         disconnect(st);
-        return -1;
+        return r;
     }
     if ((other = other_daemon_of(st->xsh)) != 0) {
         log_err(-1, "another xenlogd (pid %d) serves this xenstore", other);
         disconnect(st);
-        errno = EEXIST;
-        return -1;
+        return -EEXIST;
     }
     if (!xs_watch(st->xw, STORE_ROOT, TOKEN) || !advertise(st)) {
-        log_err(errno, "xenstore: cannot watch " STORE_ROOT " or advertise " ADVERT);
+        r = errno ? -errno : -EIO;
+        log_err(-r, "xenstore: cannot watch " STORE_ROOT " or advertise " ADVERT);
         disconnect(st);
-        return -1;
+        return r;
     }
     return 0;
 }
@@ -545,11 +542,11 @@ static int read_spec(struct store *st, unsigned domid, unsigned id, struct spec 
     memset(sp, 0, sizeof(*sp));
     *state = NULL;
     if (!st->xsh)
-        return -1;
+        return -ENOTCONN;
     snprintf(dir, sizeof(dir), STORE_ROOT "/%u/logging/%u", domid, id);
     ls = xs_directory(st->xsh, XBT_NULL, dir, &n);
     if (!ls)
-        return errno == ENOENT ? 0 : -1;
+        return errno == ENOENT ? 0 : -errno;
     /* Only the nodes listed: an absent one costs no round trip. A node
      * written after the listing fires the watch, and all is read again. */
     sp->pipe = read_listed(st, dir, ls, n, "pipe", &err);
@@ -566,7 +563,7 @@ static int read_spec(struct store *st, unsigned domid, unsigned id, struct spec 
         spec_free(sp);
         free(*state);
         *state = NULL;
-        return -1;
+        return -err;
     }
     return 1;
 }
@@ -624,8 +621,8 @@ static int set_states(struct store *st, struct msg **ms, size_t n, int *r)
     struct states a = { .st = st, .ms = ms, .n = n, .r = r };
 
     if (!st->xsh)
-        return -1;
-    return xs_txn_retry(st->xsh, put_states, &a, TXN_TRIES) == 0 ? 0 : -1;
+        return -ENOTCONN;
+    return xs_txn_retry(st->xsh, put_states, &a, TXN_TRIES);
 }
 
 /*
@@ -818,20 +815,19 @@ int store_connect(struct store *st)
 {
     int err;
 
-    if (connect_store(st) < 0)
-        return -1;
+    if ((err = connect_store(st)) < 0)
+        return err;
     st->req_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     st->lf.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (st->req_fd < 0 || st->lf.fd < 0 || loop_add(st->d->loop, &st->lf, EPOLLIN) < 0) {
         log_err(errno, "store: eventfd");
-        return -1;
+        return -EIO;
     }
     /* Signals stay blocked in the new thread: they go to main's signalfd. */
     err = pthread_create(&st->thread, NULL, store_main, st);
     if (err) {
         log_err(err, "store: cannot start its thread");
-        errno = err;
-        return -1;
+        return -err;
     }
     st->started = true;
     return 0;

@@ -41,8 +41,8 @@ void store_free(struct store *st);
  * advertised in the store, 0 if none, negative errno if there is no store. */
 int store_other_daemon(void);
 /* On the calling thread, before the loop runs: connects, refuses a second
- * daemon (errno EEXIST), watches /libxl, advertises, then starts the store
- * thread, which adopts what is there. 0 or -1. */
+ * daemon (-EEXIST), watches /libxl, advertises, then starts the store
+ * thread, which adopts what is there. 0 or -errno. */
 int store_connect(struct store *st);
 /* Nothing to do on the loop's tick any more: the store thread pings. */
 void store_tick(struct store *st, uint64_t now);
