@@ -87,8 +87,21 @@ struct xlc_daemon_info {
     uint64_t max_total_size;   /* the policy in force; 0: none */
     uint32_t max_age_days;     /* 0: none */
     uint32_t pad;              /* 0 */
+    /* Version 2 appends (a reader takes what its version knows, and a figure
+     * beyond what an older daemon sent is absent): forwarding (docs/forwarding.md),
+     * every stream's since the daemon started, ended ones too. */
+    uint64_t fwd_lines, fwd_bytes;         /* taken, within the rate */
+    uint64_t fwd_rate_dropped;             /* lines over forward_rate_lines/_bytes */
+    uint64_t fwd_cut;                      /* lines longer than the cap, sent cut */
+    uint64_t fwd_journal_sent, fwd_journal_unsent;
+    uint64_t fwd_syslog_queued, fwd_syslog_unsent, fwd_syslog_sent, fwd_syslog_lost;
+    uint64_t fwd_connects, fwd_connect_failures, fwd_disconnects;
+    uint32_t fwd_collectors, fwd_collectors_up;
+    /* Compressed history (the worker, compress.h). */
+    uint64_t zstd_in, zstd_out;            /* raw bytes read, compressed bytes written */
+    uint64_t zstd_copies;                  /* copies compressed */
 };
-_Static_assert(sizeof(struct xlc_daemon_info) == 128, "xlc_daemon_info: 128 bytes in version 1");
+_Static_assert(sizeof(struct xlc_daemon_info) == 264, "xlc_daemon_info: 264 bytes in version 2");
 
 struct xlc_request {
     enum xlc_type type;

@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 
 #include "client.h"
+#include "compress.h"
+#include "forward.h"
 #include "ctlproto.h"
 #include "log.h"
 #include "stream.h"
@@ -187,13 +189,49 @@ static void count_each(void *arg, struct stream *s, unsigned domid, unsigned id)
     in->errored += f.state == STREAM_ERROR;
 }
 
+static void stats_forward(const struct xld *d, struct xlc_daemon_info *in)
+{
+    struct fwd_figures f;
+
+    if (!d->forward)
+        return;
+    forward_figures(d->forward, &f);
+    in->fwd_lines = f.total.lines;
+    in->fwd_bytes = f.total.bytes;
+    in->fwd_rate_dropped = f.total.rate_dropped;
+    in->fwd_cut = f.total.cut;
+    in->fwd_journal_sent = f.total.journal_sent;
+    in->fwd_journal_unsent = f.total.journal_unsent;
+    in->fwd_syslog_queued = f.total.syslog_queued;
+    in->fwd_syslog_unsent = f.total.syslog_unsent;
+    in->fwd_syslog_sent = f.syslog_sent;
+    in->fwd_syslog_lost = f.syslog_lost;
+    in->fwd_connects = f.connects;
+    in->fwd_connect_failures = f.connect_failures;
+    in->fwd_disconnects = f.disconnects;
+    in->fwd_collectors = f.collectors;
+    in->fwd_collectors_up = f.collectors_up;
+}
+
+static void stats_zstd(const struct xld *d, struct xlc_daemon_info *in)
+{
+    struct zworker_stats z;
+
+    if (!d->zw)
+        return;
+    zworker_stats(d->zw, &z);
+    in->zstd_in = z.in;
+    in->zstd_out = z.out;
+    in->zstd_copies = z.done;
+}
+
 /* STATS: the daemon's own figures (docs/control.md). */
 static void do_stats(struct client *c)
 {
     const struct xld *d = c->ctl->d;
     const struct xld_figures *f = &d->figures;
     struct xlc_daemon_info in = {
-        .version = 1, .streams = d->nstreams, .started_ms = f->started_ms,
+        .version = 2, .streams = d->nstreams, .started_ms = f->started_ms,
         .bytes_managed = f->bytes_managed, .files_managed = f->files_managed,
         .bytes_live = f->bytes_live, .files_removed = f->files_removed,
         .bytes_removed = f->bytes_removed, .retention_runs = f->retention_runs,
@@ -203,6 +241,8 @@ static void do_stats(struct client *c)
     };
 
     streams_each(c->ctl->d, count_each, &in);
+    stats_forward(d, &in);
+    stats_zstd(d, &in);
     enqueue(c, XLC_DAEMON, &in, sizeof(in), NULL, 0);
     enqueue(c, XLC_END, NULL, 0, NULL, 0);
     c->closing = true;

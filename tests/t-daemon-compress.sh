@@ -118,6 +118,11 @@ echo "history: $held bytes in $ncopies copies + f; on disk $disk of the $BOUND b
 [ "$ncopies" -gt "$COPIES" ] || fail "only $ncopies compressed copies: no more history than raw"
 [ "$held" -gt $((2 * BOUND)) ] || fail "compressed history ($held) not twice the bound ($BOUND)"
 
+zc=$("$XENLOG" --run-dir "$RUN" stats --json | python3 -c 'import json, sys; d = json.load(sys.stdin)["daemon"]; print(d["compress_copies"], d["compress_in_bytes"], d["compress_out_bytes"])')
+read -r zcopies zin zout <<<"$zc"
+[ "$zcopies" -ge "$ncopies" ] && [ "$zin" -gt "$zout" ] || fail "stats: compress $zc"
+echo "stats: $zcopies copies compressed, $zin -> $zout bytes"
+
 say "attach reads its backlog across the compressed copies"
 want=$((LIMIT * 3))
 "$XENLOG" --run-dir "$RUN" attach --no-follow --bytes $want 0 1 >"$T/backlog" 2>"$T/attach.err" ||

@@ -127,6 +127,6 @@ say "the live daemon still answers: list and stats"
 cat "$T/list"
 grep -q "s.log" "$T/list" || fail "xenlog list lacks the stream"
 ctlraw "$RUN/xenlogd.sock" stats | tee "$T/stats"
-grep -q "^DAEMON version=1 streams=2 ready=2" "$T/stats" || fail "stats"
+grep -q "^DAEMON version=2 streams=2 ready=2" "$T/stats" || fail "stats"
 ctlraw "$RUN/xenlogd.sock" attach:0,1,64,0 | grep -q "^OK" || fail "attach refused"
 xld_stop

@@ -134,6 +134,13 @@ got_qdisk() { grep -c '"msgid":"qdisk".*"msg":"burst ' "$T/rs/out.json"; }
 retry 10 sh -c "[ \$(grep -c '\"msgid\":\"qdisk\".*\"msg\":\"burst ' '$T/rs/out.json') = $taken ]" ||
     fail "rsyslog got $(got_qdisk) of qdisk-5.log, want $taken"
 echo "burst of 1000: $taken forwarded, $over over the rate; the file has $(lines "$LOG/qdisk-5.log")"
+# The daemon's figures (xenlog stats) count the same, all streams together.
+dfig() { "$XENLOG" --run-dir "$RUN" stats --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["daemon"][sys.argv[1]])' "$1"; }
+[ "$(dfig forward_rate_dropped_lines)" = "$over" ] ||
+    fail "stats: forward_rate_dropped_lines $(dfig forward_rate_dropped_lines), want $over"
+[ "$(dfig forward_syslog_unsent)" -ge 50 ] || fail "stats: forward_syslog_unsent $(dfig forward_syslog_unsent)"
+[ "$(dfig forward_cut_lines)" = 2 ] || fail "stats: forward_cut_lines $(dfig forward_cut_lines), want 2"
+echo "stats: rate dropped $(dfig forward_rate_dropped_lines), unsent $(dfig forward_syslog_unsent), sent $(dfig forward_syslog_sent), connects $(dfig forward_connects)"
 
 say "a stalled collector (SIGSTOP, at $STALL_TO): 20 MB at full speed, the file complete, the rest unsent"
 stream 5 3 "$LOG/stall.log" 67108864 1

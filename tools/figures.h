@@ -22,7 +22,7 @@ struct figure {
     uint64_t value;
 };
 
-#define MAX_DAEMON_FIGURES 32
+#define MAX_DAEMON_FIGURES 48
 
 /* The daemon's figures that a DAEMON body of len bytes holds (an older
  * daemon sends fewer fields), in table order, into out; how many. */

@@ -121,6 +121,33 @@ stream_many() {
     for ((i = $2; i < $2 + $3; i++)); do wait_state "$1" "$i" ready; done
 }
 
+# Forwarding (issue 13): a collector that takes everything (a TCP sink that
+# reads and discards) for the bootloader kind, and a port where nothing
+# listens (a collector gone) for the qdisk kind; the rates as shipped.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+DEAD_PORT=$(free_port)
+LIVE_PORT=$(free_port)
+python3 - "$LIVE_PORT" <<'PY' &
+import socket, sys, threading
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", int(sys.argv[1])))
+srv.listen(8)
+def drain(c):
+    while c.recv(1 << 20):
+        pass
+while True:
+    c, _ = srv.accept()
+    threading.Thread(target=drain, args=(c,), daemon=True).start()
+PY
+T_PIDS+=($!)
+cat >"$T/xenlogd.conf" <<CONF
+boot_marker = no
+[qdisk]
+forward_syslog = 127.0.0.1:$DEAD_PORT
+[bootloader]
+forward_syslog = 127.0.0.1:$LIVE_PORT
+CONF
 t_store
 xld_start
 say "xenlogd $("$XENLOGD" --version 2>/dev/null | head -n 1), pid $XLD_PID, $(nproc) CPUs," \
@@ -142,6 +169,36 @@ for ((r = 1; r <= REPS; r++)); do
     echo "  rep $r: ratios 16M $(tail -n 1 "$T/t16" | cut -d' ' -f1)" \
         "2M $(tail -n 1 "$T/t2" | cut -d' ' -f1) ${NMANY}x $(tail -n 1 "$T/tmany" | cut -d' ' -f1)"
 done
+
+# stream_with DOMID FILE NODE VALUE: a 16 MiB x3 stream with one more node.
+stream_with() {
+    local fifo=$RUN/s.$1.1.fifo
+    mkfifo -m 0600 "$fifo"
+    xenstore-write -- "/libxl/$1/logging/1/pipe" "$fifo" "/libxl/$1/logging/1/file" "$2" \
+        "/libxl/$1/logging/1/limit" 16777216 "/libxl/$1/logging/1/copies" 3 \
+        "/libxl/$1/logging/1/$3" "$4"
+    wait_state "$1" 1 ready
+}
+compressed() { [ ! -e "$LOG/z16.log.zst.tmp" ] && ! ls "$LOG" | grep -qE '^z16\.log\.[0-9]+$'; }
+say "issue 13: stamps, compression (its worker's CPU counted until it is done), forwarding" \
+    "to a live and to a gone collector; 1 stream 16 MiB x3 each, $BYTES bytes"
+stream_with 5 "$LOG/st16.log" timestamp 1
+stream_with 6 "$LOG/z16.log" compress zstd
+stream_with 7 "$LOG/qdisk-gone.log" timestamp 0
+stream_with 8 "$LOG/bootloader.live.log" timestamp 0
+for ((r = 1; r <= REPS; r++)); do
+    pair tstamp 16777216 "$BYTES" 1 -- 5 "$BYTES" "$RUN/s.5.1.fifo"
+    c0=$(cpu_ns "$XLD_PID")
+    pair tzst 16777216 "$BYTES" 1 -- 6 "$BYTES" "$RUN/s.6.1.fifo"
+    retry 120 compressed || fail "z16.log: copies not compressed"
+    echo "$(( $(cpu_ns "$XLD_PID") - c0 ))" >>"$T/zcpu"
+    pair tgone 16777216 "$BYTES" 1 -- 7 "$BYTES" "$RUN/s.7.1.fifo"
+    pair tlive 16777216 "$BYTES" 1 -- 8 "$BYTES" "$RUN/s.8.1.fifo"
+    echo "  rep $r: ratios stamps $(tail -n 1 "$T/tstamp" | cut -d' ' -f1)" \
+        "zstd $(tail -n 1 "$T/tzst" | cut -d' ' -f1) forward-gone $(tail -n 1 "$T/tgone" | cut -d' ' -f1)" \
+        "forward-live $(tail -n 1 "$T/tlive" | cut -d' ' -f1)"
+done
+zsize=$(cat "$LOG"/z16.log* | wc -c)
 
 say "CPU with one reader attached (xenlog attach) on the 16 MiB stream"
 "$XENLOG" attach --bytes 0 1 1 >/dev/null 2>&1 &
@@ -259,6 +316,16 @@ echo "FIGURE throughput_ratio_1_stream_2MiB $(col t2 1) (goal >= 0.8; each: $(re
 echo "FIGURE throughput_ratio_${NMANY}_streams $(col tmany 1) (goal >= 0.9; each: $(reps tmany))"
 echo "FIGURE cpu_s_per_gib splice $g16 xenlogd $x16 ratio $(calc "%.2f" "$x16 / $g16") (goal <= 1.1)"
 echo "FIGURE cpu_s_per_gib_1_reader splice $g16r xenlogd $x16r ratio $(calc "%.2f" "$x16r / $g16r") (goal <= 1.1)"
+echo "FIGURE throughput_ratio_stamps $(col tstamp 1) (goal >= 0.5; each: $(reps tstamp))"
+echo "FIGURE throughput_ratio_zstd $(col tzst 1) (each: $(reps tzst))"
+echo "FIGURE cpu_s_per_gib_zstd xenlogd $(per_gib "$(median <"$T/zcpu")" "$BYTES") (worker included, until done)" \
+    "splice $(per_gib "$(col tzst 2)" "$BYTES"); on disk $zsize bytes of the $((16777216 * 4)) bound"
+echo "FIGURE throughput_ratio_forward_live $(col tlive 1) (each: $(reps tlive))"
+echo "FIGURE throughput_ratio_forward_gone $(col tgone 1) (each: $(reps tgone))"
+echo "FIGURE forward $("$XENLOG" stats --json 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(f"{k}={v}" for k, v in sorted(d.get("daemon", {}).items()) if "forward" in k) or "(no forwarding figures in stats)")' 2>/dev/null)"
 echo "FIGURE latency_us splice p50 $ls0 p99 $ls9"
 for v in "alone $lat_alone" "idle $lat_idle"; do
     l=${v#* }
