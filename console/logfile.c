@@ -28,7 +28,7 @@
 #define RETRY_MS 1000
 #define CHECK_MS 1000               /* moved-file check, while data flows */
 #define TAIL_CHUNK 32768
-#define OUT_CAP (64 * 1024)         /* a stamped batch */
+#define OUT_CAP (512 * 1024)        /* a stamped batch: a look and its stamps */
 
 static bool ends_in_newline(const struct logfile *lf)
 {

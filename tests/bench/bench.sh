@@ -199,6 +199,10 @@ for ((r = 1; r <= REPS; r++)); do
         "forward-live $(tail -n 1 "$T/tlive" | cut -d' ' -f1)"
 done
 zsize=$(cat "$LOG"/z16.log* | wc -c)
+fwdstats=$("$XENLOG" stats --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["daemon"]
+print(" ".join(f"{k}={v}" for k, v in sorted(d.items()) if k.startswith("forward_")))')
 
 say "CPU with one reader attached (xenlog attach) on the 16 MiB stream"
 "$XENLOG" attach --bytes 0 1 1 >/dev/null 2>&1 &
@@ -322,10 +326,7 @@ echo "FIGURE cpu_s_per_gib_zstd xenlogd $(per_gib "$(median <"$T/zcpu")" "$BYTES
     "splice $(per_gib "$(col tzst 2)" "$BYTES"); on disk $zsize bytes of the $((16777216 * 4)) bound"
 echo "FIGURE throughput_ratio_forward_live $(col tlive 1) (each: $(reps tlive))"
 echo "FIGURE throughput_ratio_forward_gone $(col tgone 1) (each: $(reps tgone))"
-echo "FIGURE forward $("$XENLOG" stats --json 2>/dev/null | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-print(" ".join(f"{k}={v}" for k, v in sorted(d.get("daemon", {}).items()) if "forward" in k) or "(no forwarding figures in stats)")' 2>/dev/null)"
+echo "FIGURE forward $fwdstats"
 echo "FIGURE latency_us splice p50 $ls0 p99 $ls9"
 for v in "alone $lat_alone" "idle $lat_idle"; do
     l=${v#* }
