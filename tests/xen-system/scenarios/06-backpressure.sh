@@ -13,8 +13,12 @@ BPRUN=$!
 wchar() { sed -n 's/^wchar:[[:space:]]*//p' "/proc/$1/io" 2>/dev/null; }
 lg=
 for _ in $(seq 200); do
-    # xenlog run's child execs linegen (sh -c exec)
-    lg=$(xs_pgrep "^linegen 4343 " | head -n 1)
+    # xenlog run's child execs linegen (sh -c exec): its child, found at
+    # once; a scan of every process (xs_pgrep) only if not, since under TCG
+    # one scan takes seconds and the writer is done in a few.
+    lg=
+    read -r lg _ < "/proc/$BPRUN/task/$BPRUN/children" 2>/dev/null || true
+    [ -n "$lg" ] || lg=$(xs_pgrep "^linegen 4343 " | head -n 1)
     [ -n "$lg" ] && [ "$(wchar "$lg" || echo 0)" -gt 0 ] && break
     sleep 0.05
 done
