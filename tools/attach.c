@@ -157,18 +157,6 @@ static const char *attach_option(int key, const char *arg, void *data)
     return ctl_backlog_option(key, arg, &a->lines, &a->bytes);
 }
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("xenlog: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
 static int write_out(void *arg, const char *p, size_t n)
 {
     (void)arg;
@@ -249,7 +237,7 @@ static int attach_loop(int fd, struct ctl_session *s)
     while (r > 0 && (n = ctl_recv(fd, &h, buf)) >= 0)
         r = ctl_reply(s, &h, buf, (size_t)n);
     if (r > 0)
-        say("connection to xenlogd lost");
+        ctl_say("connection to xenlogd lost");
     free(buf);
     return r == 0 ? XL_EXIT_OK : XL_EXIT_FAILURE;
 }
@@ -273,7 +261,7 @@ int cmd_attach(int argc, char **argv)
 {
     struct attach_args args = { ctl_screen_lines(), 0, XLC_FOLLOW, false };
     struct xlc_attach a = { 0 };
-    struct ctl_session s = { .say = say, .out_backlog = write_out, .out_live = write_out };
+    struct ctl_session s = { .say = ctl_say, .out_backlog = write_out, .out_live = write_out };
     struct jsonl j = { 0 };
     char *domain = NULL, *stream = NULL;
     const char *ops[2];

@@ -108,11 +108,9 @@ static void say(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("xenlog: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    ctl_vsay(raw_tty ? "\r\n" : "\n", fmt, ap);
     va_end(ap);
-    fputs(raw_tty ? "\r\n" : "\n", stderr);
 }
 
 struct console {

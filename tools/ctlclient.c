@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+#include <stdarg.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,4 +186,20 @@ out:
         close(fd);
     free(buf);
     return rc;
+}
+
+void ctl_vsay(const char *eol, const char *fmt, va_list ap)
+{
+    fputs("xenlog: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs(eol, stderr);
+}
+
+void ctl_say(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    ctl_vsay("\n", fmt, ap);
+    va_end(ap);
 }

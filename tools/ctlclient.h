@@ -3,6 +3,7 @@
 #ifndef XENLOG_CTLCLIENT_H
 #define XENLOG_CTLCLIENT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -69,5 +70,9 @@ struct ctl_list_cb {
 };
 /* Calls cb for each; 0 or -1 (with a message on stderr). */
 int ctl_list(const char *run_dir, uint32_t domid, const struct ctl_list_cb *cb);
+
+/* "xenlog: MESSAGE" and eol on stderr ("\r\n" on a raw terminal). */
+void ctl_vsay(const char *eol, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void ctl_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));   /* eol "\n" */
 
 #endif
