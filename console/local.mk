@@ -10,7 +10,7 @@ console_xenlogd_SOURCES = \
 	console/config.c console/config.h \
 	console/record.c console/record.h \
 	console/retention.c console/retention.h \
-	console/logfile.c console/logfile.h \
+	console/logfile.c console/logfile.h console/logpark.c \
 	console/names.c console/names.h \
 	console/stamp.c console/stamp.h \
 	console/peek.c console/peek.h \

@@ -19,6 +19,7 @@
 #include "beneath.h"
 #include "compress.h"
 #include "log.h"
+#include "loop.h"
 #include "logfile.h"
 #include "peek.h"
 #include "rotate.h"
@@ -110,6 +111,12 @@ int logfile_open(struct logfile *lf, int dfd, bool own_dfd, bool adopt, const ch
     lf->err = 0;
     lf->unreported = 0;
     memset(&lf->fig, 0, sizeof(lf->fig));
+    if (lf->lru) {
+        uint64_t now = now_ms();
+
+        logfile_used(lf, now);
+        logfile_pressure(lf->lru, fd, now);
+    }
     return 0;
 }
 
@@ -121,6 +128,9 @@ void logfile_close(struct logfile *lf)
     if (lf->zh)
         zhist_close(lf->zh);
     lf->zh = NULL;
+    if (lf->lru)
+        logfile_unlink(lf);
+    lf->parked = false;
     if (lf->fd >= 0)
         close(lf->fd);
     if (lf->own_dfd && lf->dfd >= 0)
@@ -391,6 +401,8 @@ int logfile_note(struct logfile *lf, const char *text)
     ssize_t n;
     int len, r;
 
+    if ((r = logfile_unpark(lf, now_ms())) < 0)
+        return r;
     assert(lf->fd >= 0);
     if ((r = at_end(lf)) < 0)
         return r;
@@ -428,8 +440,12 @@ bool logfile_recover(struct logfile *lf, uint64_t now)
 {
     const char *why;
 
-    if (lf->state == LOGFILE_WRITABLE)
+    if (lf->parked && logfile_unpark(lf, now) < 0)
+        return false;
+    if (lf->state == LOGFILE_WRITABLE) {
+        logfile_used(lf, now);
         return true;
+    }
     lf->retry_at = now + RETRY_MS;
     if (lf->fd < 0) {
         int fd = file_create(lf->dfd, lf->base, lf->uid, &why);
@@ -456,21 +472,43 @@ void logfile_retry(struct logfile *lf, uint64_t now)
         logfile_recover(lf, now);
 }
 
+/* Parked: f by name is checked (and made if gone), then closed again. */
+static int reopen_parked(struct logfile *lf, const char *why)
+{
+    const char *bad = NULL;
+    off_t size;
+    struct stat st;
+    int fd = file_reopen(lf->dfd, lf->base, lf->uid, &size, &bad);
+
+    if (fd < 0) {
+        log_warn("stream %u/%u: cannot reopen %s (%s): %s", lf->domid, lf->id, lf->path, why,
+                 bad ? bad : strerror(-fd));
+        return fd;
+    }
+    if (fstat(fd, &st) == 0) {
+        lf->parked_dev = (uint64_t)st.st_dev;
+        lf->parked_ino = (uint64_t)st.st_ino;
+    }
+    close(fd);
+    log_info("stream %u/%u: reopened %s (%s)", lf->domid, lf->id, lf->path, why);
+    return 1;
+}
+
 int logfile_reopen(struct logfile *lf, const char *why)
 {
-    const char *bad;
-    bool exists;
+    const char *bad = NULL;
     off_t size = 0;
     int fd;
 
+    if (lf->parked && lf->dfd >= 0)
+        return reopen_parked(lf, why);
     if (lf->fd < 0 || lf->dfd < 0)
         return 0;       /* a file that could not be written is retried anyway */
-    bad = file_check(lf->dfd, lf->base, lf->uid, &exists);
-    fd = bad ? -EPERM : file_append(lf->dfd, lf->base, lf->uid, &size, &bad);
+    fd = file_reopen(lf->dfd, lf->base, lf->uid, &size, &bad);
     if (fd < 0) {
         if (!lf->reopen_failed)
             log_warn("stream %u/%u: cannot reopen %s (%s): %s; writing on to the open file",
-                     lf->domid, lf->id, lf->path, why, bad);
+                     lf->domid, lf->id, lf->path, why, bad ? bad : strerror(-fd));
         lf->reopen_failed = true;
         return fd;
     }
@@ -520,6 +558,23 @@ static void tail_of(int fd, uint64_t size, uint64_t want,
     }
 }
 
+/* Uncompressed: f.1 then f (ffd, its first cur bytes). */
+static void tail_plain(const struct logfile *lf, uint64_t want, int ffd, uint64_t cur,
+                       void (*fn)(void *arg, const char *buf, size_t n), void *arg)
+{
+    struct stat st;
+    int fd;
+
+    if (want > cur && lf->copies > 0 && lf->dfd >= 0 &&
+        (fd = copy_open(lf->dfd, lf->base, 1, lf->uid)) >= 0) {
+        if (fstat(fd, &st) == 0)
+            tail_of(fd, (uint64_t)st.st_size, want - cur, fn, arg);
+        close(fd);
+    }
+    if (cur)
+        tail_of(ffd, cur, want, fn, arg);
+}
+
 /*
  * Single-threaded: everything before this moment is in the files,
  * everything after goes to the caller's sink live; nothing twice, nothing
@@ -528,20 +583,17 @@ static void tail_of(int fd, uint64_t size, uint64_t want,
 void logfile_tail(const struct logfile *lf, uint64_t want,
                   void (*fn)(void *arg, const char *buf, size_t n), void *arg)
 {
-    uint64_t cur = lf->fd >= 0 ? lf->size : 0;
+    int ffd = lf->fd;
+    uint64_t cur = ffd >= 0 ? lf->size : 0;
     struct stat st;
-    int fd;
 
+    if (lf->parked && lf->dfd >= 0 && (ffd = file_open_ro(lf->dfd, lf->base, lf->uid)) >= 0)
+        cur = fstat(ffd, &st) == 0 ? (uint64_t)st.st_size : 0;
     if (lf->zh) {
-        zhist_tail(lf->zh, want, lf->fd, cur, fn, arg);
-        return;
+        zhist_tail(lf->zh, want, ffd, cur, fn, arg);
+    } else {
+        tail_plain(lf, want, ffd, cur, fn, arg);
     }
-    if (want > cur && lf->copies > 0 && lf->dfd >= 0 &&
-        (fd = copy_open(lf->dfd, lf->base, 1, lf->uid)) >= 0) {
-        if (fstat(fd, &st) == 0)
-            tail_of(fd, (uint64_t)st.st_size, want - cur, fn, arg);
-        close(fd);
-    }
-    if (cur)
-        tail_of(lf->fd, cur, want, fn, arg);
+    if (lf->parked && ffd >= 0)
+        close(ffd);
 }

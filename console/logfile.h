@@ -30,6 +30,20 @@ struct zworker;
 
 enum logfile_state { LOGFILE_WRITABLE, LOGFILE_DISCARDING, LOGFILE_NOFILE };
 
+/*
+ * Descriptor pressure (logpark.c): the open files, most recently used
+ * first. When an open returns a descriptor at or above fd_high (the limit
+ * less a reserve), the files idle longest are closed ("parked") and opened
+ * again by name when their stream next writes. With descriptors to spare,
+ * nothing is parked.
+ */
+struct logfile_lru {
+    struct logfile *head, *tail;
+    int fd_high;              /* 0: never park */
+    uint64_t parks, unparks;  /* figures */
+    bool said;                /* the first parking is logged */
+};
+
 struct logfile_figures {
     uint64_t written;         /* bytes written to the files, markers included */
     uint64_t rotations;
@@ -58,6 +72,13 @@ struct logfile {
     uint64_t retry_at;        /* DISCARDING/NOFILE: next try (ms) */
     uint64_t check_at;        /* next look at whether f was moved (ms) */
     struct logfile_figures fig;
+    /* parking (logpark.c) */
+    struct logfile_lru *lru;  /* set: f may be parked */
+    struct logfile *lru_prev, *lru_next;
+    bool linked;              /* in lru's list (f open) */
+    bool parked;              /* f closed for want of descriptors */
+    uint64_t used_at;         /* ms */
+    uint64_t parked_dev, parked_ino;   /* what f was when parked */
 };
 
 /* Opens f in dfd (taken over if own_dfd, else borrowed): adopt appends to
@@ -107,6 +128,19 @@ int logfile_reopen(struct logfile *lf, const char *why);
 /* At most once a second while data flows: does f's name still lead to
  * the open file? Reopens if not. As logfile_reopen(). */
 int logfile_check(struct logfile *lf, uint64_t now);
+
+/* Parking (logpark.c). logfile_used(): f was just used (the pump, each
+ * time); logfile_unpark(): f open again if parked, 0 or -errno (the stream
+ * then discards, as for a failed write, and tries again); after an open
+ * that gave fd, logfile_pressure() parks if descriptors are short;
+ * logfile_relieve() parks the files idle for a second or more, least
+ * recently used first (with none idle, a few all the same, never the most
+ * recent): how many; logfile_unlink() before f closes. */
+void logfile_used(struct logfile *lf, uint64_t now);
+int logfile_unpark(struct logfile *lf, uint64_t now);
+void logfile_pressure(struct logfile_lru *l, int fd, uint64_t now);
+unsigned logfile_relieve(struct logfile_lru *l, uint64_t now);
+void logfile_unlink(struct logfile *lf);
 
 /* The last `want` bytes written, across f.1 and f, in order, to fn. */
 void logfile_tail(const struct logfile *lf, uint64_t want,

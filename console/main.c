@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@
 #include "../common/exitcode.h"
 
 #define TICK_MS 250
+#define FD_RESERVE_MIN 48
 #define EXIT_USAGE XL_EXIT_USAGE        /* xenlogd(8), EXIT STATUS */
 #define EXIT_SYSTEM XL_EXIT_FAILURE
 #ifndef SYSCONFDIR
@@ -235,14 +237,24 @@ static int write_pid_file(const char *path)
     return fd;  /* kept open, and so locked, until exit */
 }
 
-static void raise_fd_limit(void)
+/* As many descriptors as allowed; near the limit (a reserve kept for the
+ * control socket, retention and the store), idle streams' files are
+ * parked (logpark.c). */
+static void raise_fd_limit(struct xld *d)
 {
     struct rlimit rl;
 
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return;
+    if (rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+            getrlimit(RLIMIT_NOFILE, &rl);
     }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < INT_MAX)
+        d->files.fd_high = (int)(rl.rlim_cur - FD_RESERVE_MIN - rl.rlim_cur / 32);
+    if (d->files.fd_high < FD_RESERVE_MIN)
+        d->files.fd_high = FD_RESERVE_MIN;
 }
 
 /* Fork; the parent exits once the child says it serves (s6-style readiness). */
@@ -466,7 +478,7 @@ int main(int argc, char **argv)
     }
     if (log_init(!o.foreground, o.verbose) < 0)
         return EXIT_SYSTEM;
-    raise_fd_limit();
+    raise_fd_limit(&d);
     int nr = notify_open();         /* before the sandbox: no socket after */
     if (nr < 0)
         log_warnx(-nr, "cannot reach $NOTIFY_SOCKET");

@@ -190,17 +190,14 @@ static void load(struct record *r)
     free(text);
 }
 
-/* Writes the record anew (temporary file, then rename over the old). */
-void record_save(struct record *r)
+/* The record as text, one line per file: its length, or -ENOMEM. */
+static ssize_t format(const struct record *r, char **out)
 {
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
     unsigned i;
-    int fd;
 
-    if (!buf)
-        return;
-    for (i = 0; i < r->n; i++) {
+    for (i = 0; buf && i < r->n; i++) {
         size_t need;
 
         if (!r->e[i].rel)
@@ -209,30 +206,65 @@ void record_save(struct record *r)
         if (len + need > cap) {
             char *nb = realloc(buf, (cap = (cap + need) * 2));
 
-            if (!nb) {
+            if (!nb)
                 free(buf);
-                return;
-            }
             buf = nb;
+            if (!buf)
+                break;
         }
         len += (size_t)snprintf(buf + len, cap - len, "%llu %llu %llu %s\n",
                                 (unsigned long long)r->e[i].id.dev,
                                 (unsigned long long)r->e[i].id.ino,
                                 (unsigned long long)r->e[i].id.btime, r->e[i].rel);
     }
-    fd = openat(r->d->log_dirfd, RECORD_NEW,
-                O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0640);
-    if (fd < 0 || write(fd, buf, len) != (ssize_t)len ||
-        renameat(r->d->log_dirfd, RECORD_NEW, r->d->log_dirfd, RECORD_NAME) < 0) {
-        log_err(errno, "retention: cannot write %s/" RECORD_NAME, r->d->log_dir);
-        if (fd >= 0)
-            unlinkat(r->d->log_dirfd, RECORD_NEW, 0);
-    } else {
-        r->dirty = false;
-    }
-    if (fd >= 0)
-        close(fd);
+    *out = buf;
+    return buf ? (ssize_t)len : -ENOMEM;
+}
+
+/* The temporary file is opened before the text is made: a daemon out of
+ * descriptors pays a failed open, not the formatting of every line. */
+static int save(struct record *r)
+{
+    int dfd = r->d->log_dirfd, fd, err = 0;
+    char *buf = NULL;
+    ssize_t len;
+
+    fd = openat(dfd, RECORD_NEW, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+                0640);
+    if (fd < 0)
+        return -errno;
+    if ((len = format(r, &buf)) < 0)
+        err = (int)len;
+    else if (write(fd, buf, (size_t)len) != len)
+        err = errno ? -errno : -EIO;
+    else if (renameat(dfd, RECORD_NEW, dfd, RECORD_NAME) < 0)
+        err = -errno;
+    if (err)
+        unlinkat(dfd, RECORD_NEW, 0);
+    close(fd);
     free(buf);
+    return err;
+}
+
+/* Writes the record anew (temporary file, then rename over the old); says
+ * a failure once, and when it works again. */
+int record_save(struct record *r)
+{
+    int err;
+
+    errno = 0;
+    if ((err = save(r)) < 0) {
+        if (!r->save_failed)
+            log_err(-err, "retention: cannot write %s/" RECORD_NAME "; trying again later",
+                    r->d->log_dir);
+        r->save_failed = true;
+        return err;
+    }
+    if (r->save_failed)
+        log_info("retention: %s/" RECORD_NAME " written again", r->d->log_dir);
+    r->save_failed = false;
+    r->dirty = false;
+    return 0;
 }
 
 /* Drops freed slots so that the array does not grow without end. */

@@ -42,14 +42,15 @@ struct record {
     struct entry *e;
     unsigned n, cap, used;      /* slots, allocated, in use */
     int hash[RECORD_HASH];
-    bool dirty, full_warned;
+    bool dirty, full_warned, save_failed;
 };
 
 /* Loads the record of d's log dir (a missing one is empty). */
 void record_init(struct record *r, const struct xld *d);
 /* Saves it if it changed, and frees it. */
 void record_fini(struct record *r);
-void record_save(struct record *r);
+/* 0, or -errno (said once per run of failures; dirty stays set). */
+int record_save(struct record *r);
 
 /* rel gains (or updates to) id: its index, or -ENOMEM, -ENOSPC (full). */
 int record_upsert(struct record *r, const char *rel, const struct fid *id);

@@ -28,6 +28,7 @@ struct retention {
     struct record rec;
     bool soon;
     uint64_t pass, next_run;
+    uint64_t save_at;           /* a failed save: not again before */
 };
 
 /* A finished file found by a pass. */
@@ -287,6 +288,17 @@ static void sort_by_mtime(struct found *f, unsigned n)
     }
 }
 
+#define SAVE_RETRY_MS 30000
+
+/* The record, if it changed; after a failure, not again for a while. */
+static void save_if_dirty(struct retention *r, uint64_t now)
+{
+    if (!r->rec.dirty || now < r->save_at)
+        return;
+    if (record_save(&r->rec) < 0)
+        r->save_at = now + SAVE_RETRY_MS;
+}
+
 void retention_run(struct retention *r)
 {
     const struct policy *p = &r->d->policy;
@@ -333,8 +345,7 @@ void retention_run(struct retention *r)
                  "streams' files alone (%llu bytes) are never removed",
                  (unsigned long long)total, (unsigned long long)p->max_total_size,
                  (unsigned long long)live);
-    if (r->rec.dirty)
-        record_save(&r->rec);
+    save_if_dirty(r, now_ms());
 }
 
 void retention_tick(struct retention *r, uint64_t now)
@@ -344,7 +355,7 @@ void retention_tick(struct retention *r, uint64_t now)
     if (r->soon || now >= r->next_run) {
         r->next_run = now + (uint64_t)r->d->policy.retention_interval * 1000;
         retention_run(r);
-    } else if (r->rec.dirty) {
-        record_save(&r->rec);
+    } else {
+        save_if_dirty(r, now);
     }
 }

@@ -106,6 +106,15 @@ int file_append(int dfd, const char *base, uid_t uid, off_t *size, const char **
     return fd;
 }
 
+int file_reopen(int dfd, const char *base, uid_t uid, off_t *size, const char **why)
+{
+    bool exists;
+
+    if ((*why = file_check(dfd, base, uid, &exists)))
+        return -EPERM;
+    return file_append(dfd, base, uid, size, why);
+}
+
 int file_open_ro(int dfd, const char *name, uid_t uid)
 {
     const struct want w = { .type = S_IFREG, .uid = uid, .perm = (mode_t)-1, .one_link = true };

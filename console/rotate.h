@@ -27,6 +27,10 @@ int file_create(int dfd, const char *base, uid_t uid, const char **why);
 /* f opened for appending (created if missing); *size its size. */
 int file_append(int dfd, const char *base, uid_t uid, off_t *size, const char **why);
 
+/* f again by name (SIGHUP, moved away, parked): checked as at the start,
+ * created if missing, never through a symlink. fd or -errno, *why. */
+int file_reopen(int dfd, const char *base, uid_t uid, off_t *size, const char **why);
+
 /* name in dfd for reading (checked like every log file). fd or -errno. */
 int file_open_ro(int dfd, const char *name, uid_t uid);
 /* Old copy i (f.i) for reading. fd or -errno. */

@@ -65,6 +65,7 @@ static int open_log(struct stream *s, bool adopt, const char **why)
     lf->uid = s->d->uid;
     lf->limit = s->p.limit;
     lf->copies = s->p.copies;
+    lf->lru = &s->d->files;
     if (s->p.compress > 0 && s->d->zw) {
         lf->zw = s->d->zw;
         lf->max_copies = max_copies(lf->limit, lf->copies);

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "logfile.h"
 #include "names.h"
 #include "peek.h"
 
@@ -53,6 +54,7 @@ struct xld {
     unsigned setup_timeout_ms;
     unsigned fifo_size;         /* F_SETPIPE_SZ of every stream's FIFO */
     struct peek peek;           /* the main thread's look at FIFOs (stream.c) */
+    struct logfile_lru files;   /* open log files, for parking (logpark.c) */
     struct zworker *zw;         /* compresses old copies (compress.h); NULL: none */
     struct stream *buckets[STREAM_BUCKETS];
     struct names names;         /* held by live streams (streams.c) */
