@@ -12,6 +12,7 @@ LIM=160
 N=100       # 100 FIFOs and 100 files: more than 160
 XENLOGD_WRAP="prlimit --nofile=$LIM:$LIM ${XENLOGD_WRAP:-}" xld_start
 base_fds=$(fd_count "$XLD_PID")
+ls -l "/proc/$XLD_PID/fd" | sed "s/.*[0-9] //" >"$T/fds.before"
 
 say "$N streams under a limit of $LIM descriptors"
 args=()
@@ -97,7 +98,10 @@ say "removal: every descriptor back"
 xenstore-rm /libxl/1
 gone() { [ "$(grep -c ': finished' "$T/xenlogd.log")" -eq "$N" ]; }
 retry 60 gone || fail "only $(grep -c ': finished' "$T/xenlogd.log") streams finished"
+back() { [ "$(fd_count "$XLD_PID")" -le "$base_fds" ]; }
+retry 10 back || true     # a stream's last descriptors close just after its line is logged
 after=$(fd_count "$XLD_PID")
 echo "descriptors after removal: $after (before: $base_fds)"
-[ "$after" -le "$base_fds" ] || fail "fd leak: $base_fds before, $after after"
+[ "$after" -le "$base_fds" ] || fail "fd leak: $base_fds before, $after after: $(ls -l "/proc/$XLD_PID/fd" |
+    sed "s/.*[0-9] //" | diff "$T/fds.before" - | tr '\n' ' ')"
 xld_stop
