@@ -42,6 +42,8 @@ struct record {
     struct entry *e;
     unsigned n, cap, used;      /* slots, allocated, in use */
     int hash[RECORD_HASH];
+    char *pool;                 /* names packed by record_repack() */
+    size_t pool_len;
     bool dirty, full_warned, save_failed;
 };
 
@@ -57,6 +59,8 @@ int record_upsert(struct record *r, const char *rel, const struct fid *id);
 /* Forgets entry i (its slot is reused after record_compact()). */
 void record_drop(struct record *r, unsigned i);
 void record_compact(struct record *r);
+/* The names into one block, so that freed memory around them can go back. */
+void record_repack(struct record *r);
 
 bool fid_same(const struct fid *a, const struct fid *b);
 /* name in dfd (a symlink is not followed). 0 or -errno. */

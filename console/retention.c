@@ -348,6 +348,12 @@ void retention_run(struct retention *r)
     save_if_dirty(r, now_ms());
 }
 
+void retention_repack(struct retention *r)
+{
+    if (r)
+        record_repack(&r->rec);
+}
+
 void retention_tick(struct retention *r, uint64_t now)
 {
     if (!r)

@@ -30,6 +30,9 @@ void retention_soon(struct retention *r);
 /* Runs a pass when one is due (soon, or the interval is over); saves
  * the record when it changed. */
 void retention_tick(struct retention *r, uint64_t now);
+/* Before memory goes back to the system (a burst of streams gone): the
+ * record packs its names. */
+void retention_repack(struct retention *r);
 /* A pass now. */
 void retention_run(struct retention *r);
 

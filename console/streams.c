@@ -280,6 +280,7 @@ void streams_tick(struct xld *d, uint64_t now)
     /* A burst of streams gone (a host shutting down its guests): their
      * memory goes back to the system, not only to malloc. */
     if (d->freed_since_trim >= TRIM_AFTER) {
+        retention_repack(d->retention);
         malloc_trim(0);
         d->freed_since_trim = 0;
     }
