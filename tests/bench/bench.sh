@@ -251,6 +251,7 @@ fd1=$(fd_count "$XLD_PID")
 rss1=$(vmrss "$XLD_PID")
 say "idle for $IDLE_S s with $((nready + 3)) streams"
 idle1=$(idle_figures)
+fdi=$(fd_count "$XLD_PID")
 lat_idle=$(latency "$RUN/s.4.1.fifo" "$LOG/lat.log" "$LAT_LINES" 10)
 
 say "removing the $NIDLE streams (their $NDOMS domains, one xs_rm each)"
@@ -340,7 +341,8 @@ echo "FIGURE streams_ready $nready of $NIDLE errors $nerror in $(calc "%.1f" "$r
 held=$((nready + nerror))
 [ "$nready" -gt 0 ] || nready=1
 [ "$held" -gt 0 ] || held=1
-echo "FIGURE fds_per_stream $(calc "%.2f" "($fd1 - $fd0) / $nready") ($fd0 -> $fd1; limit $nofile; goal <= 2)"
+echo "FIGURE fds_per_stream $(calc "%.2f" "($fd1 - $fd0) / $nready") ($fd0 -> $fd1; after $IDLE_S s idle" \
+    "$(calc "%.2f" "($fdi - $fd0) / $nready"); limit $nofile; goal <= 2)"
 echo "FIGURE rss_kib_per_stream $(calc "%.1f" "($rss1 - $rss0) / $held") ($rss0 -> $rss1 KiB for $held streams; goal <= 8)"
 echo "FIGURE idle_wakeups_per_s $(echo "$idle1" | cut -d' ' -f1) (before the streams: $(echo "$idle0" | cut -d' ' -f1); goal: no more)"
 echo "FIGURE idle_cpu_ms_per_s $(echo "$idle1" | cut -d' ' -f2) (before the streams: $(echo "$idle0" | cut -d' ' -f2))"
