@@ -22,7 +22,10 @@ for i in 1 2 3; do
 done
 wait $gen || fail "writer failed (EPIPE?)"
 last=$(awk '{print $2}' "$T/gen.err")
-retry 30 sh -c "tail -n 1 '$LOG/r.log' | grep -q 'N0*$last '" || fail "last line never arrived"
+retry 30 sh -c "tail -n 1 '$LOG/r.log' | grep -q 'N0*$last '" ||
+    fail "last line $last never arrived; daemon $(kill -0 "$XLD_PID" 2>/dev/null && echo alive || echo gone);" \
+        "files: $(ls -l "$LOG" | tr '\n' ' '); last line: $(tail -c 100 "$LOG/r.log");" \
+        "stats: $("$XENLOG" stats --json 0 2>&1 | tr -d '\n' | head -c 600)"
 joined "$LOG/r.log" $COPIES | linecheck 5 --allow-gaps >"$T/check" || true
 cat "$T/check"
 lost=$(kv lost "$T/check")
