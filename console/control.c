@@ -134,6 +134,7 @@ static void add_client(struct control *ctl, int fd)
         return;
     }
     c->ctl = ctl;
+    c->pipe_wr = c->pipe_rd = -1;
     c->lf.fd = fd;
     c->lf.fn = on_client;
     c->last = now_ms();

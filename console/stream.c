@@ -2,8 +2,11 @@
 /*
  * A stream's data path: how much the FIFO holds, how much of it goes
  * (logfile_plan()), then logfile_splice(). With sinks attached, what will
- * move is looked at first (tee) and exactly that is fed to them after it
- * reached the file. What cannot be written is read, fed and counted.
+ * move is first duplicated into the scratch pipe (tee), and exactly what
+ * reached the file goes to them from there: by tee again (zero copy) to
+ * sinks that take a pipe, read into memory only for the others. Bytes
+ * already in memory (stamped streams; what cannot be written, read, fed
+ * and counted) are fed as they are.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -163,24 +166,32 @@ static int fifo_avail(int fd)
     return n;
 }
 
-/* len bytes (or fewer) FIFO -> file; with sinks, looked at first and fed.
+/* The n bytes that reached the file are the first n of the scratch pipe:
+ * sinks that can take them from a pipe do (tee), the others get a copy. */
+static void feed_moved(struct stream *s, struct peek *pk, size_t n)
+{
+    sinks_tee(&s->sinks, pk->pipe[0], n);
+    if (sinks_want_buf(&s->sinks) && peek_read(pk, n) == 0)
+        sinks_feed_buf(&s->sinks, pk->buf, n);
+}
+
+/* len bytes (or fewer) FIFO -> file; with sinks, first duplicated into the
+ * scratch pipe (tee: no copy), and exactly what reached the file is fed.
  * cut: the file rotates once all len are in it. */
 static ssize_t move(struct stream *s, size_t len, bool cut)
 {
     struct peek *pk = &s->d->peek;
-    ssize_t n;
+    ssize_t got, n;
 
-    if (!sinks_empty(&s->sinks)) {
-        ssize_t got = peek_fifo(pk, s->lf.fd, len);
-
-        if (got <= 0)
-            return got;
-        cut = cut && (size_t)got == len;
-        len = (size_t)got;
-    }
-    n = logfile_splice(&s->log, s->lf.fd, len, cut);
-    if (n > 0 && !sinks_empty(&s->sinks))
-        sinks_feed(&s->sinks, pk->buf, (size_t)n);
+    if (sinks_empty(&s->sinks))
+        return logfile_splice(&s->log, s->lf.fd, len, cut);
+    if ((got = peek_tee(pk, s->lf.fd, len)) <= 0)
+        return got;
+    cut = cut && (size_t)got == len;
+    n = logfile_splice(&s->log, s->lf.fd, (size_t)got, cut);
+    if (n > 0)
+        feed_moved(s, pk, (size_t)n);
+    peek_clear(pk);
     return n;
 }
 
