@@ -23,8 +23,12 @@ int peek_init(struct peek *pk)
         peek_fini(pk);
         return r;
     }
-    /* A look must fit whole, else tee(2) would see less than asked. */
-    r = fcntl(pk->pipe[1], F_SETPIPE_SZ, PEEK_SIZE);
+    /* A look must fit whole, else tee(2) would see less than asked. Larger
+     * if it can: the zero-copy path moves what the pipe holds per step. */
+    r = fcntl(pk->pipe[1], F_SETPIPE_SZ, PEEK_TEE_SIZE);
+    if (r < PEEK_SIZE)
+        r = fcntl(pk->pipe[1], F_SETPIPE_SZ, PEEK_SIZE);
+    pk->tee_max = r > 0 ? (size_t)r : 0;
     if (r < PEEK_SIZE) {
         r = r < 0 ? -errno : -ENOBUFS;
         peek_fini(pk);
@@ -95,7 +99,8 @@ ssize_t peek_take(struct peek *pk, int fifo, size_t len)
 
 ssize_t peek_tee(struct peek *pk, int fifo, size_t len)
 {
-    ssize_t t = tee(fifo, pk->pipe[1], clamp(len), SPLICE_F_NONBLOCK);
+    ssize_t t = tee(fifo, pk->pipe[1], len < pk->tee_max ? len : pk->tee_max,
+                    SPLICE_F_NONBLOCK);
 
     if (t < 0)
         return errno == EAGAIN ? 0 : -errno;
@@ -124,7 +129,7 @@ int peek_read(struct peek *pk, size_t n)
 {
     int r;
 
-    assert(n <= pk->held);
+    assert(n <= pk->held && n <= PEEK_SIZE);
     r = read_scratch(pk, n);
     pk->held -= r == 0 ? n : 0;
     return r;

@@ -170,27 +170,41 @@ static int fifo_avail(int fd)
  * sinks that can take them from a pipe do (tee), the others get a copy. */
 static void feed_moved(struct stream *s, struct peek *pk, size_t n)
 {
+    size_t off, len;
+
     sinks_tee(&s->sinks, pk->pipe[0], n);
-    if (sinks_want_buf(&s->sinks) && peek_read(pk, n) == 0)
-        sinks_feed_buf(&s->sinks, pk->buf, n);
+    for (off = 0; off < n && sinks_want_buf(&s->sinks); off += len) {
+        len = n - off < PEEK_SIZE ? n - off : PEEK_SIZE;
+        if (peek_read(pk, len) < 0)
+            return;
+        sinks_feed_buf(&s->sinks, pk->buf, len);
+    }
 }
 
 /* len bytes (or fewer) FIFO -> file; with sinks, first duplicated into the
  * scratch pipe (tee: no copy), and exactly what reached the file is fed.
- * cut: the file rotates once all len are in it. */
-static ssize_t move(struct stream *s, size_t len, bool cut)
+ * cut: the file rotates once all len are in it. *empty if fewer moved than
+ * the FIFO was asked for (it had no more). */
+static ssize_t move(struct stream *s, size_t len, bool cut, bool *empty)
 {
     struct peek *pk = &s->d->peek;
     ssize_t got, n;
 
-    if (sinks_empty(&s->sinks))
-        return logfile_splice(&s->log, s->lf.fd, len, cut);
-    if ((got = peek_tee(pk, s->lf.fd, len)) <= 0)
+    if (sinks_empty(&s->sinks)) {
+        n = logfile_splice(&s->log, s->lf.fd, len, cut);
+        *empty = n < (ssize_t)len;
+        return n;
+    }
+    if ((got = peek_tee(pk, s->lf.fd, len)) <= 0) {
+        *empty = true;
         return got;
+    }
+    *empty = (size_t)got < (len < pk->tee_max ? len : pk->tee_max);
     cut = cut && (size_t)got == len;
     n = logfile_splice(&s->log, s->lf.fd, (size_t)got, cut);
     if (n > 0)
         feed_moved(s, pk, (size_t)n);
+    *empty = *empty || n < got;
     peek_clear(pk);
     return n;
 }
@@ -240,13 +254,10 @@ static ssize_t step(struct stream *s, size_t avail, bool *empty)
 {
     bool cut;
     ssize_t len = logfile_plan(&s->log, &s->d->peek, s->lf.fd, avail, &cut);
-    ssize_t n;
 
     if (len <= 0)
         return len;
-    n = move(s, (size_t)len, cut);
-    *empty = n < len;
-    return n;
+    return move(s, (size_t)len, cut, empty);
 }
 
 /* Every read tries the file first: only what cannot be written now is
