@@ -273,12 +273,14 @@ static int attach_loop(int fd, struct ctl_session *s, bool *old)
  * know XLC_PIPE is asked again without it. */
 static int attach_run(struct xlc_attach *a, struct ctl_session *s)
 {
-    int fd = -1, rc = XL_EXIT_FAILURE;
+    int rc = XL_EXIT_FAILURE;
     bool old = false;
 
     s->backlog = malloc(XLC_MAX_BACKLOG);
     for (int tries = 0; s->backlog && tries < 2; tries++) {
-        if ((fd = ctl_connect(common.run_dir)) < 0)
+        int fd = ctl_connect(common.run_dir);
+
+        if (fd < 0)
             break;
         if (ctl_send(fd, XLC_ATTACH, a, sizeof(*a)) == 0)
             rc = attach_loop(fd, s, &old);

@@ -65,6 +65,8 @@ static void notes(struct piped *p)
 
     while (i < p->ngaps && p->gaps[i].off <= p->got)
         ctl_skipped(p->s, p->gaps[i++].bytes);
+    if (i == 0)
+        return;
     memmove(p->gaps, p->gaps + i, (p->ngaps - i) * sizeof(*p->gaps));
     p->ngaps -= i;
 }
