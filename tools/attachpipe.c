@@ -20,7 +20,7 @@
 #include "exitcode.h"
 #include "ctlclient.h"
 
-#define CHUNK (256 * 1024)
+#define CHUNK (1024 * 1024)        /* what the daemon asks its pipe to hold */
 
 struct gap {
     uint64_t off, bytes;
