@@ -46,7 +46,7 @@ static int parse_attach(const struct xlc_hdr *h, const unsigned char *body,
         return bad(why, console ? "CONSOLE: backlog too large" : "ATTACH: backlog too large");
     if (console && req->attach.flags != XLC_FOLLOW)
         return bad(why, "CONSOLE: flags must be follow");
-    if (req->attach.flags & ~XLC_FOLLOW)
+    if (req->attach.flags & ~(XLC_FOLLOW | XLC_PIPE))
         return bad(why, "ATTACH: unknown flags");
     req->domid = req->attach.domid;
     return 0;

@@ -29,10 +29,12 @@ enum xlc_type {
     XLC_OK = 0x80,       /* attach (or console) accepted; DATA follows */
     XLC_STREAM = 0x81,   /* body: struct xlc_stream_info, then file_len bytes */
     XLC_DATA = 0x82,     /* body: stream bytes */
-    XLC_SKIPPED = 0x83,  /* body: u64 bytes this reader missed (too slow) */
+    XLC_SKIPPED = 0x83,  /* body: u64 bytes this reader missed (too slow); to a
+                          * pipe reader struct xlc_skipped */
     XLC_END = 0x84,      /* end of a list, of a backlog without follow, of a stream */
     XLC_ERROR = 0x85,    /* body: a reason, not NUL-terminated */
-    XLC_LIVE = 0x86,     /* the backlog is over; what follows is live */
+    XLC_LIVE = 0x86,     /* the backlog is over; what follows is live (with
+                          * XLC_PIPE: in the pipe whose read end it carries) */
     XLC_DAEMON = 0x87,   /* body: struct xlc_daemon_info (STATS), then END */
 };
 
@@ -43,11 +45,20 @@ struct xlc_hdr {
 };
 
 #define XLC_FOLLOW 1u
+#define XLC_PIPE 2u      /* with XLC_FOLLOW: live bytes through a pipe whose read
+                          * end LIVE carries (SCM_RIGHTS), not as DATA */
 
 struct xlc_attach {
     uint32_t domid, id;
     uint32_t backlog;    /* bytes of the past to send first, <= XLC_MAX_BACKLOG */
-    uint32_t flags;      /* XLC_FOLLOW */
+    uint32_t flags;      /* XLC_FOLLOW, XLC_PIPE */
+};
+
+/* SKIPPED to a pipe reader: the gap is after `offset` bytes of the pipe
+ * (counted from its first byte). Others get `bytes` alone (8 bytes). */
+struct xlc_skipped {
+    uint64_t bytes;
+    uint64_t offset;
 };
 
 enum xlc_state { XLC_PENDING = 0, XLC_ERRORED = 1, XLC_READY = 2 };

@@ -46,6 +46,7 @@ void detach(struct client *c)
     }
     stream_detach(c->s, &c->sink);
     c->s = NULL;
+    pipe_close(c);
 }
 
 void client_free(struct client *c)
@@ -64,6 +65,8 @@ void client_free(struct client *c)
     ctl->nclients--;
     if (c->refused)
         ctl->nrefused--;
+    if (c->pipe_rd >= 0)
+        close(c->pipe_rd);
     free(c->q);
     free(c);
 }
@@ -71,6 +74,11 @@ void client_free(struct client *c)
 static size_t queued(const struct client *c)
 {
     return c->qlen - c->qoff;
+}
+
+size_t client_queued(const struct client *c)
+{
+    return queued(c);
 }
 
 /* Appends one message; false if the queue has no room for it. */
@@ -98,6 +106,37 @@ bool enqueue(struct client *c, uint16_t type, const void *a, size_t alen,
     return true;
 }
 
+/* One queued message of len bytes (header included). LIVE to a pipe
+ * reader carries the pipe's read end, which is then the peer's alone. */
+static ssize_t send_one(struct client *c, const struct xlc_hdr *h, size_t len)
+{
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } u;
+    struct iovec iov = { c->q + c->qoff, len };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+    struct cmsghdr *cm;
+    ssize_t n;
+
+    if (h->type != XLC_LIVE || c->pipe_rd < 0)
+        return send(c->lf.fd, c->q + c->qoff, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+    memset(&u, 0, sizeof(u));
+    mh.msg_control = u.buf;
+    mh.msg_controllen = sizeof(u.buf);
+    cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &c->pipe_rd, sizeof(int));
+    n = sendmsg(c->lf.fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0) {
+        close(c->pipe_rd);
+        c->pipe_rd = -1;
+    }
+    return n;
+}
+
 /* Sends what is queued: 0 all sent, -EAGAIN the rest waits for EPOLLOUT,
  * or -errno (the peer is gone). Never frees the client. */
 static int send_queued(struct client *c)
@@ -107,7 +146,7 @@ static int send_queued(struct client *c)
         ssize_t n;
 
         memcpy(&h, c->q + c->qoff, sizeof(h));
-        n = send(c->lf.fd, c->q + c->qoff, sizeof(h) + h.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+        n = send_one(c, &h, sizeof(h) + h.len);
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
             if (!c->want_out) {
                 c->want_out = true;
@@ -148,13 +187,9 @@ void send_error(struct client *c, const char *why)
     c->closing = true;
 }
 
-/* The bytes of the stream a reader may see; skip ahead if it is too slow. */
-/* One DATA message straight to the socket while nothing waits in the
- * queue: a copy less per byte for a reader that keeps up. A SEQPACKET
- * socket takes a message whole or not at all. true if it went. */
-static bool send_direct(struct client *c, const char *buf, size_t len)
+bool send_now(struct client *c, uint16_t type, const void *buf, size_t len)
 {
-    struct xlc_hdr h = { .type = XLC_DATA, .len = (uint32_t)len };
+    struct xlc_hdr h = { .type = type, .len = (uint32_t)len };
     struct iovec iov[2] = { { &h, sizeof(h) }, { (void *)buf, len } };
     struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
 
@@ -163,6 +198,9 @@ static bool send_direct(struct client *c, const char *buf, size_t len)
     return sendmsg(c->lf.fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0;
 }
 
+/* The bytes of the stream a reader may see; skip ahead if it is too slow.
+ * DATA goes straight to the socket while nothing waits in the queue: a
+ * copy less per byte for a reader that keeps up. */
 void queue_data(struct client *c, const char *buf, size_t n)
 {
     size_t off, len;
@@ -178,7 +216,7 @@ void queue_data(struct client *c, const char *buf, size_t n)
     }
     for (off = 0; off < n; off += len) {
         len = n - off < DATA_CHUNK ? n - off : DATA_CHUNK;
-        if (send_direct(c, buf + off, len))
+        if (send_now(c, XLC_DATA, buf + off, len))
             continue;
         if (!enqueue(c, XLC_DATA, buf + off, len, NULL, 0)) {
             c->skipped += n - off;

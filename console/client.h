@@ -19,6 +19,7 @@
 
 #define QUEUE_CAP (2u << 20)          /* per reader: backlog + live bytes */
 #define DATA_CHUNK 32768u
+#define PIPE_SIZE (1u << 20)          /* a pipe reader's pipe, if the kernel lets us */
 
 struct client {
     struct loop_fd lf;
@@ -31,6 +32,11 @@ struct client {
     char *q;                          /* queued messages, q[qoff..qlen) */
     size_t qoff, qlen;
     uint64_t skipped;                 /* not queued: the reader was too slow */
+    int pipe_wr;                      /* a pipe reader: its pipe's write end, or -1 */
+    int pipe_rd;                      /* ... its read end until LIVE carries it, or -1 */
+    unsigned pipe_cap;                /* what the pipe holds */
+    uint64_t pipe_off;                /* bytes put into the pipe */
+    uint64_t gap_off;                 /* skipped: pipe_off when the gap began */
     bool closing;                     /* close once the queue is sent */
     bool refused;                     /* a peer of another uid */
     bool want_out;
@@ -68,6 +74,22 @@ void flush(struct client *c);
 void send_error(struct client *c, const char *why);
 /* The bytes of the stream a reader may see; skips ahead if it is too slow. */
 void queue_data(struct client *c, const char *buf, size_t n);
+/* One message straight to the socket, if nothing is queued before it (a
+ * SEQPACKET socket takes it whole or not at all). true if it went. */
+bool send_now(struct client *c, uint16_t type, const void *buf, size_t len);
+/* Bytes queued for the socket, not sent yet. */
+size_t client_queued(const struct client *c);
+
+/* readpipe.c: a pipe reader (docs/control.md, XLC_PIPE). Its live bytes go
+ * into a pipe of its own, whose read end LIVE carries to it (send_queued).
+ * pipe_open: 0 or -errno. pipe_tee takes the first n bytes of pipe `from`
+ * (zero copy), pipe_feed n bytes in memory; both skip ahead when the pipe
+ * is full (SKIPPED with the gap's offset once it drained). pipe_close:
+ * the write end closes (the reader sees the end after the last byte). */
+int pipe_open(struct client *c);
+void pipe_tee(struct client *c, int from, size_t n);
+void pipe_feed(struct client *c, const char *buf, size_t n);
+void pipe_close(struct client *c);
 
 /* requests.c: a request (or a console's INPUT) is readable on c. */
 void client_request(struct client *c);

@@ -134,6 +134,7 @@ static void add_client(struct control *ctl, int fd)
         return;
     }
     c->ctl = ctl;
+    c->pipe_wr = c->pipe_rd = -1;
     c->lf.fd = fd;
     c->lf.fn = on_client;
     c->last = now_ms();
@@ -168,6 +169,12 @@ static void on_accept(struct loop_fd *lf, uint32_t events)
             return;
         if (errno == ECONNABORTED || errno == EPROTO)
             continue;
+        /* accept4 says EMFILE before it looks for a connection: after one
+         * taken the last descriptor, none may be waiting. If one is, the
+         * listener stays readable and comes back; the connection just
+         * taken is not the oldest idle one to close for it. */
+        if (errno == EMFILE && n > 0)
+            return;
         if (errno == EMFILE && out_of_fds(ctl))
             continue;
         listener_rest(ctl, errno);

@@ -31,7 +31,7 @@ console_xenlogd_SOURCES = \
 	console/seccomp.c console/seccomp.h \
 	console/control.c console/control.h \
 	console/client.c console/client.h \
-	console/requests.c \
+	console/requests.c console/readpipe.c \
 	common/exitcode.h \
 	console/util.h
 console_xenlogd_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/common -DSYSCONFDIR='"$(sysconfdir)"'

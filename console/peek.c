@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -22,8 +23,12 @@ int peek_init(struct peek *pk)
         peek_fini(pk);
         return r;
     }
-    /* A look must fit whole, else tee(2) would see less than asked. */
-    r = fcntl(pk->pipe[1], F_SETPIPE_SZ, PEEK_SIZE);
+    /* A look must fit whole, else tee(2) would see less than asked. Larger
+     * if it can: the zero-copy path moves what the pipe holds per step. */
+    r = fcntl(pk->pipe[1], F_SETPIPE_SZ, PEEK_TEE_SIZE);
+    if (r < PEEK_SIZE)
+        r = fcntl(pk->pipe[1], F_SETPIPE_SZ, PEEK_SIZE);
+    pk->tee_max = r > 0 ? (size_t)r : 0;
     if (r < PEEK_SIZE) {
         r = r < 0 ? -errno : -ENOBUFS;
         peek_fini(pk);
@@ -90,4 +95,60 @@ ssize_t peek_take(struct peek *pk, int fifo, size_t len)
     if (n < 0)
         return errno == EAGAIN ? 0 : -errno;
     return n;
+}
+
+ssize_t peek_tee(struct peek *pk, int fifo, size_t len)
+{
+    ssize_t t = tee(fifo, pk->pipe[1], len < pk->tee_max ? len : pk->tee_max,
+                    SPLICE_F_NONBLOCK);
+
+    if (t < 0)
+        return errno == EAGAIN ? 0 : -errno;
+    pk->held = (size_t)t;
+    return t;
+}
+
+/* Exactly n bytes out of the scratch pipe into pk->buf. */
+static int read_scratch(struct peek *pk, size_t n)
+{
+    size_t got = 0;
+
+    while (got < n) {
+        ssize_t r = read(pk->pipe[0], pk->buf + got, n - got);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return r < 0 ? -errno : -EIO;
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+int peek_read(struct peek *pk, size_t n)
+{
+    int r;
+
+    assert(n <= pk->held && n <= PEEK_SIZE);
+    r = read_scratch(pk, n);
+    pk->held -= r == 0 ? n : 0;
+    return r;
+}
+
+void peek_clear(struct peek *pk)
+{
+    while (pk->held > 0) {
+        ssize_t n = splice(pk->pipe[0], NULL, pk->null, NULL, pk->held, SPLICE_F_NONBLOCK);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        pk->held -= (size_t)n;
+    }
+    /* Never left behind (the next look would see old bytes): read out. */
+    if (pk->held > 0)
+        while (read(pk->pipe[0], pk->buf, PEEK_SIZE) > 0)
+            ;
+    pk->held = 0;
 }

@@ -26,23 +26,42 @@ static void reader_feed(struct sink *k, const char *buf, size_t n)
     flush(c);
 }
 
-/* The stream ends: the sink is detached already. */
+/* The stream ends: the sink is detached already. A pipe reader's pipe
+ * closes first: it reads to the end of the pipe, then END. */
 static void reader_end(struct sink *k)
 {
     struct client *c = container_of(k, struct client, sink);
+    bool piped = c->pipe_wr >= 0;
+    struct xlc_skipped sk = { .bytes = c->skipped, .offset = c->pipe_off };
 
     if (c->console)
         input_release(stream_input(c->s), &c->typist);
     c->console = false;
     c->s = NULL;
+    pipe_close(c);
     if (c->skipped)
-        enqueue(c, XLC_SKIPPED, &c->skipped, sizeof(c->skipped), NULL, 0);
+        enqueue(c, XLC_SKIPPED, &sk, piped ? sizeof(sk) : sizeof(sk.bytes), NULL, 0);
     enqueue(c, XLC_END, NULL, 0, NULL, 0);
     c->closing = true;
     flush(c);
 }
 
 static const struct sink_ops reader_ops = { .feed = reader_feed, .end = reader_end };
+
+static void piped_feed(struct sink *k, const char *buf, size_t n)
+{
+    pipe_feed(container_of(k, struct client, sink), buf, n);
+}
+
+static void piped_tee(struct sink *k, int from, size_t n)
+{
+    pipe_tee(container_of(k, struct client, sink), from, n);
+}
+
+/* A reader with a pipe (XLC_PIPE): live bytes zero copy. */
+static const struct sink_ops piped_ops = {
+    .feed = piped_feed, .tee = piped_tee, .end = reader_end,
+};
 
 static void backlog_chunk(void *arg, const char *buf, size_t n)
 {
@@ -68,6 +87,19 @@ static void take_over_hung_up(struct input *in)
     }
 }
 
+/* A pipe for a reader that asked for one; false: ERROR sent. */
+static bool open_pipe(struct client *c)
+{
+    int r = pipe_open(c);
+
+    if (r == 0)
+        return true;
+    log_warn("control: cannot make a reader's pipe: %s", strerror(-r));
+    send_error(c, r == -EMFILE || r == -ENFILE ? "daemon out of descriptors"
+                                               : "cannot make a pipe");
+    return false;
+}
+
 /* ATTACH, and CONSOLE: the same, and this client's INPUT goes to the
  * stream's input FIFO; one console at a time, readers without limit. */
 static void do_attach(struct client *c, const struct xlc_attach *a, bool console)
@@ -89,6 +121,8 @@ static void do_attach(struct client *c, const struct xlc_attach *a, bool console
         send_error(c, "console busy");
         return;
     }
+    if (!console && (a->flags & XLC_FOLLOW) && (a->flags & XLC_PIPE) && !open_pipe(c))
+        return;
     enqueue(c, XLC_OK, NULL, 0, NULL, 0);
     stream_backlog(s, a->backlog, backlog_chunk, c);
     if (!(a->flags & XLC_FOLLOW)) {
@@ -100,7 +134,7 @@ static void do_attach(struct client *c, const struct xlc_attach *a, bool console
     c->s = s;
     c->domid = a->domid;
     c->id = a->id;
-    c->sink.ops = &reader_ops;
+    c->sink.ops = c->pipe_wr >= 0 ? &piped_ops : &reader_ops;
     stream_attach(s, &c->sink);
     if (console) {
         c->typist.resume = console_resume;
@@ -142,7 +176,8 @@ static void list_one(struct client *c, struct stream *s, unsigned domid, unsigne
         .domid = domid, .id = id, .copies = f.copies, .limit = f.limit,
         .bytes_in = f.bytes_in, .bytes_written = f.bytes_written,
         .rotations = f.rotations, .dropped = f.dropped, .since_ms = f.since_ms,
-        .readers = stream_count_sinks(s, &reader_ops), .input_bytes = input_bytes(in),
+        .readers = stream_count_sinks(s, &reader_ops) + stream_count_sinks(s, &piped_ops),
+        .input_bytes = input_bytes(in),
         .console = (in ? XLC_HAS_INPUT : 0) | (input_typist(in) ? XLC_CONSOLE_ON : 0),
     };
     info.state = f.state == STREAM_ACTIVE ? XLC_READY

@@ -9,6 +9,7 @@ void sinks_add(struct sinks *l, struct sink *k)
     k->next = l->head;
     l->head = k;
     l->n++;
+    l->nbuf += !k->ops->tee;
 }
 
 void sinks_del(struct sinks *l, struct sink *k)
@@ -20,6 +21,7 @@ void sinks_del(struct sinks *l, struct sink *k)
             *pp = k->next;
             k->next = NULL;
             l->n--;
+            l->nbuf -= !k->ops->tee;
             return;
         }
     }
@@ -32,6 +34,28 @@ void sinks_feed(struct sinks *l, const char *buf, size_t n)
     for (k = l->head; k; k = next) {
         next = k->next;
         k->ops->feed(k, buf, n);
+    }
+}
+
+void sinks_tee(struct sinks *l, int from, size_t n)
+{
+    struct sink *k, *next;
+
+    for (k = l->head; k; k = next) {
+        next = k->next;
+        if (k->ops->tee)
+            k->ops->tee(k, from, n);
+    }
+}
+
+void sinks_feed_buf(struct sinks *l, const char *buf, size_t n)
+{
+    struct sink *k, *next;
+
+    for (k = l->head; k; k = next) {
+        next = k->next;
+        if (!k->ops->tee)
+            k->ops->feed(k, buf, n);
     }
 }
 

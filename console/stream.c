@@ -2,8 +2,11 @@
 /*
  * A stream's data path: how much the FIFO holds, how much of it goes
  * (logfile_plan()), then logfile_splice(). With sinks attached, what will
- * move is looked at first (tee) and exactly that is fed to them after it
- * reached the file. What cannot be written is read, fed and counted.
+ * move is first duplicated into the scratch pipe (tee), and exactly what
+ * reached the file goes to them from there: by tee again (zero copy) to
+ * sinks that take a pipe, read into memory only for the others. Bytes
+ * already in memory (stamped streams; what cannot be written, read, fed
+ * and counted) are fed as they are.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -164,24 +167,46 @@ static int fifo_avail(int fd)
     return n;
 }
 
-/* len bytes (or fewer) FIFO -> file; with sinks, looked at first and fed.
- * cut: the file rotates once all len are in it. */
-static ssize_t move(struct stream *s, size_t len, bool cut)
+/* The n bytes that reached the file are the first n of the scratch pipe:
+ * sinks that can take them from a pipe do (tee), the others get a copy. */
+static void feed_moved(struct stream *s, struct peek *pk, size_t n)
+{
+    size_t off, len;
+
+    sinks_tee(&s->sinks, pk->pipe[0], n);
+    for (off = 0; off < n && sinks_want_buf(&s->sinks); off += len) {
+        len = n - off < PEEK_SIZE ? n - off : PEEK_SIZE;
+        if (peek_read(pk, len) < 0)
+            return;
+        sinks_feed_buf(&s->sinks, pk->buf, len);
+    }
+}
+
+/* len bytes (or fewer) FIFO -> file; with sinks, first duplicated into the
+ * scratch pipe (tee: no copy), and exactly what reached the file is fed.
+ * cut: the file rotates once all len are in it. *empty if fewer moved than
+ * the FIFO was asked for (it had no more). */
+static ssize_t move(struct stream *s, size_t len, bool cut, bool *empty)
 {
     struct peek *pk = &s->d->peek;
-    ssize_t n;
+    ssize_t got, n;
 
-    if (!sinks_empty(&s->sinks)) {
-        ssize_t got = peek_fifo(pk, s->lf.fd, len);
-
-        if (got <= 0)
-            return got;
-        cut = cut && (size_t)got == len;
-        len = (size_t)got;
+    if (sinks_empty(&s->sinks)) {
+        n = logfile_splice(&s->log, s->lf.fd, len, cut);
+        *empty = n < (ssize_t)len;
+        return n;
     }
-    n = logfile_splice(&s->log, s->lf.fd, len, cut);
-    if (n > 0 && !sinks_empty(&s->sinks))
-        sinks_feed(&s->sinks, pk->buf, (size_t)n);
+    if ((got = peek_tee(pk, s->lf.fd, len)) <= 0) {
+        *empty = true;
+        return got;
+    }
+    *empty = (size_t)got < (len < pk->tee_max ? len : pk->tee_max);
+    cut = cut && (size_t)got == len;
+    n = logfile_splice(&s->log, s->lf.fd, (size_t)got, cut);
+    if (n > 0)
+        feed_moved(s, pk, (size_t)n);
+    *empty = *empty || n < got;
+    peek_clear(pk);
     return n;
 }
 
@@ -230,13 +255,10 @@ static ssize_t step(struct stream *s, size_t avail, bool *empty)
 {
     bool cut;
     ssize_t len = logfile_plan(&s->log, &s->d->peek, s->lf.fd, avail, &cut);
-    ssize_t n;
 
     if (len <= 0)
         return len;
-    n = move(s, (size_t)len, cut);
-    *empty = n < len;
-    return n;
+    return move(s, (size_t)len, cut, empty);
 }
 
 /* Every read tries the file first: only what cannot be written now is

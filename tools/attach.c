@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "exitcode.h"
@@ -26,6 +27,7 @@ static const struct opt attach_opts[] = {
     { "bytes", 'c', "N", 'c', "backlog of N bytes (at most 1 MiB)" },
     { "no-follow", 0, NULL, 'N', "print the backlog and exit" },
     { "json", 0, NULL, 'j', "JSON lines: one object per line (time, domid, domain, stream, line)" },
+    { "no-pipe", 0, NULL, 'P', "live bytes as messages on the control socket, not through a pipe" },
     { 0 },
 };
 
@@ -136,10 +138,13 @@ uint32_t ctl_backlog_bytes(unsigned long lines, unsigned long bytes)
     return (uint32_t)(lines * 512 < XLC_MAX_BACKLOG ? lines * 512 : XLC_MAX_BACKLOG);
 }
 
+/* What a daemon older than XLC_PIPE answers to it. */
+#define OLD_DAEMON "ATTACH: unknown flags"
+
 struct attach_args {
     unsigned long lines, bytes;
     uint32_t flags;
-    bool json;
+    bool json, no_pipe;
 };
 
 static const char *attach_option(int key, const char *arg, void *data)
@@ -152,6 +157,10 @@ static const char *attach_option(int key, const char *arg, void *data)
     }
     if (key == 'j') {
         a->json = true;
+        return NULL;
+    }
+    if (key == 'P') {
+        a->no_pipe = true;
         return NULL;
     }
     return ctl_backlog_option(key, arg, &a->lines, &a->bytes);
@@ -224,42 +233,70 @@ static int json_session(struct ctl_session *s, struct jsonl *j, char **domain, c
     return 0;
 }
 
-/* Receives replies until the end of the stream: its exit status. */
-static int attach_loop(int fd, struct ctl_session *s)
+/* Receives replies until the end of the stream: its exit status; with a
+ * pipe (LIVE carried one), the live part from it. *old: the daemon does
+ * not know XLC_PIPE (nothing was said or shown). */
+static int attach_loop(int fd, struct ctl_session *s, bool *old)
 {
     char *buf = malloc(XLC_MAX_MSG);
     struct xlc_hdr h;
     long n;
-    int r = 1;
+    int r = 1, pipe = -1;
 
     if (!buf)
         return XL_EXIT_FAILURE;
-    while (r > 0 && (n = ctl_recv(fd, &h, buf)) >= 0)
+    while (r > 0 && pipe < 0 && (n = ctl_recv_fd(fd, &h, buf, 0, &pipe)) >= 0) {
+        if (h.type == XLC_ERROR && !s->accepted && n == (long)strlen(OLD_DAEMON) &&
+            !memcmp(buf, OLD_DAEMON, (size_t)n)) {
+            *old = true;
+            break;
+        }
+        if (pipe >= 0 && h.type != XLC_LIVE) {
+            close(pipe);
+            pipe = -1;
+        }
         r = ctl_reply(s, &h, buf, (size_t)n);
+    }
+    free(buf);
+    if (*old)
+        return XL_EXIT_FAILURE;
+    if (pipe >= 0 && r > 0)
+        return ctl_pipe_loop(fd, pipe, s);
+    if (pipe >= 0)
+        close(pipe);
     if (r > 0)
         ctl_say("connection to xenlogd lost");
-    free(buf);
     return r == 0 ? XL_EXIT_OK : XL_EXIT_FAILURE;
 }
 
-/* Sends a and follows the replies: the exit status. */
-static int attach_run(const struct xlc_attach *a, struct ctl_session *s)
+/* Sends a and follows the replies: the exit status. A daemon that does not
+ * know XLC_PIPE is asked again without it. */
+static int attach_run(struct xlc_attach *a, struct ctl_session *s)
 {
-    int fd, rc = XL_EXIT_FAILURE;
+    int rc = XL_EXIT_FAILURE;
+    bool old = false;
 
     s->backlog = malloc(XLC_MAX_BACKLOG);
-    fd = s->backlog ? ctl_connect(common.run_dir) : -1;
-    if (fd >= 0 && ctl_send(fd, XLC_ATTACH, a, sizeof(*a)) == 0)
-        rc = attach_loop(fd, s);
-    if (fd >= 0)
+    for (int tries = 0; s->backlog && tries < 2; tries++) {
+        int fd = ctl_connect(common.run_dir);
+
+        if (fd < 0)
+            break;
+        if (ctl_send(fd, XLC_ATTACH, a, sizeof(*a)) == 0)
+            rc = attach_loop(fd, s, &old);
         close(fd);
+        if (!old || !(a->flags & XLC_PIPE))
+            break;
+        a->flags &= ~XLC_PIPE;
+        old = false;
+    }
     free(s->backlog);
     return rc;
 }
 
 int cmd_attach(int argc, char **argv)
 {
-    struct attach_args args = { ctl_screen_lines(), 0, XLC_FOLLOW, false };
+    struct attach_args args = { ctl_screen_lines(), 0, XLC_FOLLOW, false, false };
     struct xlc_attach a = { 0 };
     struct ctl_session s = { .say = ctl_say, .out_backlog = write_out, .out_live = write_out };
     struct jsonl j = { 0 };
@@ -270,7 +307,7 @@ int cmd_attach(int argc, char **argv)
     opts_parse(argc, argv, &spec_attach, attach_option, &args, ops, NULL);
     if (ctl_target(ops[0], ops[1], &a.domid, &a.id) < 0)
         return XL_EXIT_FAILURE;
-    a.flags = args.flags;
+    a.flags = args.flags | (args.no_pipe ? 0 : XLC_PIPE);
     a.backlog = ctl_backlog_bytes(args.lines, args.bytes);
     s.domid = a.domid;
     s.id = a.id;

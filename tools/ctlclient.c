@@ -60,18 +60,68 @@ int ctl_send(int fd, uint16_t type, const void *body, size_t len)
     return send(fd, msg, n, MSG_NOSIGNAL) == (ssize_t)n ? 0 : -1;
 }
 
-long ctl_recv(int fd, struct xlc_hdr *h, void *buf)
+/* The descriptor a message carried (SCM_RIGHTS), or -1; any more are closed. */
+static int passed_fd(struct msghdr *mh)
 {
+    struct cmsghdr *cm;
+    int fd = -1;
+
+    for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+        size_t i, nfd;
+
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+            continue;
+        nfd = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (i = 0; i < nfd; i++) {
+            int one;
+
+            memcpy(&one, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+            if (fd < 0)
+                fd = one;
+            else
+                close(one);
+        }
+    }
+    return fd;
+}
+
+long ctl_recv_fd(int fd, struct xlc_hdr *h, void *buf, int flags, int *passed)
+{
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int) * 4)];
+    } u;
+    struct iovec iov = { buf, XLC_MAX_MSG };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
     ssize_t n;
     long len;
 
-    do
-        n = recv(fd, buf, XLC_MAX_MSG, 0);
-    while (n < 0 && errno == EINTR);
-    if (n < 0 || (len = xlc_decode(buf, (size_t)n, h)) < 0)
+    *passed = -1;
+    do {
+        mh.msg_control = u.buf;
+        mh.msg_controllen = sizeof(u.buf);
+        n = recvmsg(fd, &mh, flags | MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    if (n >= 0)
+        *passed = passed_fd(&mh);
+    if (n < 0 || (len = xlc_decode(buf, (size_t)n, h)) < 0) {
+        if (*passed >= 0)
+            close(*passed);
+        *passed = -1;
         return -1;
+    }
     memmove(buf, (char *)buf + sizeof(*h), (size_t)len);
     return len;
+}
+
+long ctl_recv(int fd, struct xlc_hdr *h, void *buf)
+{
+    int passed;
+    long n = ctl_recv_fd(fd, h, buf, 0, &passed);
+
+    if (passed >= 0)
+        close(passed);      /* not asked for */
+    return n;
 }
 
 /* Where the last `lines` lines of buf start (0 if lines is 0). */
@@ -112,18 +162,23 @@ static int on_data(struct ctl_session *s, const char *body, size_t n)
     return 1;
 }
 
-static void on_skipped(struct ctl_session *s, const char *body, size_t n)
+void ctl_skipped(const struct ctl_session *s, uint64_t bytes)
 {
-    unsigned long long sk = 0;
-
     if (s->terminal) {
         s->say("stream %u/%u: output too fast for this terminal, bytes skipped", s->domid,
                s->id);
         return;
     }
-    if (n == sizeof(sk))
+    s->say("reader too slow, %llu bytes skipped", (unsigned long long)bytes);
+}
+
+static void on_skipped(struct ctl_session *s, const char *body, size_t n)
+{
+    uint64_t sk = 0;
+
+    if (n >= sizeof(sk))
         memcpy(&sk, body, sizeof(sk));
-    s->say("reader too slow, %llu bytes skipped", sk);
+    ctl_skipped(s, sk);
 }
 
 int ctl_reply(struct ctl_session *s, const struct xlc_hdr *h, const char *body, size_t n)

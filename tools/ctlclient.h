@@ -18,6 +18,9 @@ int ctl_send(int fd, uint16_t type, const void *body, size_t len);
 /* Receives one message into buf (XLC_MAX_MSG bytes); body length, or -1
  * (error or end of connection). */
 long ctl_recv(int fd, struct xlc_hdr *h, void *buf);
+/* The same with recvmsg flags (e.g. MSG_DONTWAIT); *passed is the
+ * descriptor the message carried (close-on-exec), or -1. */
+long ctl_recv_fd(int fd, struct xlc_hdr *h, void *buf, int flags, int *passed);
 
 /* xenlog attach / console / stats (tools/attach.c, console.c, stats.c). */
 int cmd_attach(int argc, char **argv);
@@ -61,6 +64,12 @@ struct ctl_session {
 /* One reply (h, n bytes of body): 1 go on, 0 the stream ended, -1 failure
  * (said through say). */
 int ctl_reply(struct ctl_session *s, const struct xlc_hdr *h, const char *body, size_t n);
+/* The note of a SKIPPED: bytes the reader missed (through say). */
+void ctl_skipped(const struct ctl_session *s, uint64_t bytes);
+/* attachpipe.c: the live part of an attach through a pipe (XLC_PIPE): its
+ * bytes to s->out_live, the notes of SKIPPED where their gaps are, until
+ * the pipe ends and END came. The exit status. Closes pipe. */
+int ctl_pipe_loop(int sock, int pipe, struct ctl_session *s);
 
 /* What a LIST brings: every stream (of domid, or XLC_ALL). */
 typedef void ctl_stream_fn(const struct xlc_stream_info *in, const char *file, void *arg);

@@ -2,7 +2,7 @@
 # tools/: the xenlog command.
 bin_PROGRAMS += tools/xenlog
 tools_xenlog_SOURCES = tools/xenlog.c \
-	tools/ctlclient.c tools/ctlclient.h tools/attach.c tools/console.c tools/stats.c \
+	tools/ctlclient.c tools/ctlclient.h tools/attach.c tools/attachpipe.c tools/console.c tools/stats.c \
 	tools/opts.c tools/opts.h tools/domain.c tools/domain.h tools/size.c tools/size.h \
 	tools/figures.c tools/figures.h \
 	tools/json.c tools/json.h tools/jsonlines.c tools/jsonlines.h \
