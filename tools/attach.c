@@ -313,6 +313,7 @@ int cmd_attach(int argc, char **argv)
     s.id = a.id;
     s.lines = args.lines;
     s.follow = a.flags & XLC_FOLLOW;
+    s.splice_out = !args.json;
     if (!args.json || json_session(&s, &j, &domain, &stream) == 0)
         rc = attach_run(&a, &s);
     if (args.json && j.line && jsonl_end(&j) < 0)

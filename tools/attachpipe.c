@@ -11,9 +11,11 @@
  * to its end first.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,6 +36,7 @@ struct piped {
     size_t ngaps, cap;
     bool ended;                 /* END came */
     bool failed;
+    bool no_splice;             /* stdout refused splice(2): read and write */
     char *msg;                  /* XLC_MAX_MSG */
     char *data;                 /* CHUNK */
 };
@@ -115,6 +118,39 @@ static int out(struct piped *p, const char *buf, size_t n)
     return 0;
 }
 
+/* Raw output: pipe -> stdout by splice(2), no copy. Only what the pipe
+ * held before the socket was read goes (the gaps within it are known
+ * then), up to the next gap. 1 go on, -1 failure, 2 read instead (the pipe
+ * looked empty: it may have ended; or stdout refused splice, a terminal or
+ * an O_APPEND file: from now on). */
+static int splice_out(struct piped *p)
+{
+    int avail = 0;
+    size_t take;
+    ssize_t n;
+
+    if (ioctl(p->pipe, FIONREAD, &avail) < 0 || avail <= 0)
+        return 2;
+    while (!p->ended && on_message(p, MSG_DONTWAIT) > 0)
+        ;
+    if (p->failed)
+        return -1;
+    notes(p);
+    take = (size_t)avail;
+    if (p->ngaps && p->gaps[0].off - p->got < take)
+        take = (size_t)(p->gaps[0].off - p->got);
+    n = splice(p->pipe, NULL, 1, NULL, take, 0);
+    if (n < 0 && errno == EINVAL) {
+        p->no_splice = true;
+        return 2;
+    }
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? 1 : -1;
+    p->got += (uint64_t)n;
+    notes(p);
+    return 1;
+}
+
 /* The pipe is readable: a chunk, then every message already waiting (the
  * gaps within the chunk are among them), then the chunk out. 1 go on, 0
  * the pipe ended, -1 failure. */
@@ -123,6 +159,8 @@ static int on_pipe(struct piped *p)
     ssize_t n;
     int r;
 
+    if (p->s->splice_out && !p->no_splice && (r = splice_out(p)) != 2)
+        return r;
     do
         n = read(p->pipe, p->data, CHUNK);
     while (n < 0 && errno == EINTR);

@@ -52,6 +52,8 @@ struct ctl_session {
     unsigned long lines;
     bool follow;                /* say when the stream ends */
     bool terminal;              /* the words of console (the user is at a terminal) */
+    bool splice_out;            /* live bytes through a pipe may go to fd 1 by
+                                 * splice(2), not through out_live: raw output */
     void (*say)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
     int (*out_backlog)(void *arg, const char *p, size_t n);
     int (*out_live)(void *arg, const char *p, size_t n);
