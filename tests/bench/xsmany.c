@@ -98,10 +98,7 @@ static int write_domain(struct run *r, unsigned d)
     }
 }
 
-/* A state node changed: read it once, count the stream the first time it
- * says ready or error. (Read here, not after the timing: under load the
- * watch can report a state node that then reads ENOENT; the stream counts
- * only once its state is really there.) */
+/* A state node changed: read it once, count the stream the first time. */
 static void on_state(struct run *r, unsigned d, unsigned id, const char *path)
 {
     unsigned len, k;
@@ -134,12 +131,13 @@ static void drain_watch(struct run *r)
 {
     char **vec;
     unsigned d, id;
-    int n;
 
     while ((vec = xs_check_watch(r->xw)) != NULL) {
         const char *p = vec[XS_WATCH_PATH];
+        int n = 0;      /* stays 0 unless all of "/state" matched */
 
-        if (sscanf(p, "/libxl/%u/logging/%u/state%n", &d, &id, &n) == 2 && p[n] == '\0')
+        if (sscanf(p, "/libxl/%u/logging/%u/state%n", &d, &id, &n) == 2 && n > 0 &&
+            p[n] == '\0')
             on_state(r, d, id, p);
         free(vec);
     }
