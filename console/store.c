@@ -181,11 +181,17 @@ int store_connect(struct store *st)
 {
     int err;
 
-    if ((err = store_conn_open(st)) < 0)
-        return err;
+    /* The eventfds first: once advertised, the daemon holds all it holds
+     * when idle (tests count its descriptors from then on). */
     st->req_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     st->lf.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (st->req_fd < 0 || st->lf.fd < 0 || loop_add(st->d->loop, &st->lf, EPOLLIN) < 0) {
+    if (st->req_fd < 0 || st->lf.fd < 0) {
+        log_err(errno, "store: eventfd");
+        return -EIO;
+    }
+    if ((err = store_conn_open(st)) < 0)
+        return err;
+    if (loop_add(st->d->loop, &st->lf, EPOLLIN) < 0) {
         log_err(errno, "store: eventfd");
         return -EIO;
     }
