@@ -5,7 +5,9 @@ console_xenlogd_SOURCES = \
 	console/loop.c console/loop.h \
 	console/log.c console/log.h \
 	console/notify.c console/notify.h \
-	console/store.c console/store.h \
+	console/store.c console/store.h console/store-int.h \
+	console/store-queue.c console/store-thread.c console/store-conn.c \
+	console/store-read.c console/store-state.c \
 	console/streams.c console/streams.h \
 	console/config.c console/config.h \
 	console/record.c console/record.h \

@@ -9,10 +9,12 @@
  *       domain's streams in one transaction (as a toolstack would at
  *       start-up), then waits through a watch (one read per state written,
  *       no polling of the whole tree) until every stream's state is "ready"
- *       or "error", or TIMEOUT_S passed. Prints "ready R error E ms M" (M:
- *       from the first write to the last state seen) and the first error's
- *       reason if any. Exit 0 if all became ready, 1 otherwise, 111 on a
- *       store failure.
+ *       or "error", or TIMEOUT_S passed. Prints "ready R error E ms M" (M: from the
+ *       first write to the last state seen), the first error's reason if
+ *       any, and "written in ms W" (the writes alone). The watch and the
+ *       requests use two connections (libxenstore reads every answer on a
+ *       handle with a watch through a thread of its own). Exit 0 if all
+ *       became ready, 1 otherwise, 111 on a store failure.
  *   xsmany count DOMID NDOMS COUNT
  *       prints how many of those streams say "ready" (one read each).
  *   xsmany rm DOMID NDOMS COUNT
@@ -36,7 +38,8 @@
               "       xsmany count|rm DOMID NDOMS COUNT\n"
 
 struct run {
-    struct xs_handle *xsh;
+    struct xs_handle *xsh;    /* requests: no watch, so no reader thread */
+    struct xs_handle *xw;     /* the watch on /libxl */
     unsigned domid, ndoms, count;
     const char *rundir, *logdir, *limit, *copies;
     unsigned timeout_s;
@@ -128,12 +131,13 @@ static void drain_watch(struct run *r)
 {
     char **vec;
     unsigned d, id;
-    int n;
 
-    while ((vec = xs_check_watch(r->xsh)) != NULL) {
+    while ((vec = xs_check_watch(r->xw)) != NULL) {
         const char *p = vec[XS_WATCH_PATH];
+        int n = 0;      /* stays 0 unless all of "/state" matched */
 
-        if (sscanf(p, "/libxl/%u/logging/%u/state%n", &d, &id, &n) == 2 && p[n] == '\0')
+        if (sscanf(p, "/libxl/%u/logging/%u/state%n", &d, &id, &n) == 2 && n > 0 &&
+            p[n] == '\0')
             on_state(r, d, id, p);
         free(vec);
     }
@@ -158,12 +162,12 @@ static int make_fifos(const struct run *r)
 
 static int add(struct run *r)
 {
-    double t0, last;
+    double t0, t1, last;
     unsigned d;
 
     if (make_fifos(r) < 0)
         return 111;
-    if (!xs_watch(r->xsh, "/libxl", "xsmany")) {
+    if (!(r->xw = xs_open(0)) || !xs_watch(r->xw, "/libxl", "xsmany")) {
         perror("xsmany: watch");
         return 111;
     }
@@ -173,8 +177,9 @@ static int add(struct run *r)
             perror("xsmany: write");
             return 111;
         }
+    t1 = now_s();
     while (r->ready + r->error < total(r) && now_s() - t0 < r->timeout_s) {
-        struct pollfd p = { .fd = xs_fileno(r->xsh), .events = POLLIN };
+        struct pollfd p = { .fd = xs_fileno(r->xw), .events = POLLIN };
         unsigned before = r->ready + r->error;
 
         if (poll(&p, 1, 200) > 0)
@@ -185,6 +190,7 @@ static int add(struct run *r)
     printf("ready %u error %u ms %.0f\n", r->ready, r->error, (last - t0) * 1000);
     if (r->first_error[0])
         printf("first error: %s\n", r->first_error);
+    printf("written in ms %.0f\n", (t1 - t0) * 1000);
     return r->ready == total(r) ? 0 : 1;
 }
 
@@ -257,5 +263,7 @@ int main(int argc, char **argv)
         rc = 100;
     }
     xs_close(r.xsh);
+    if (r.xw)
+        xs_close(r.xw);
     return rc;
 }
