@@ -74,7 +74,7 @@ case $skip in *" asan "*) ;; *)
 esac
 
 case $skip in *" valgrind "*) ;; *)
-    XENLOGD_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect" \
+    XENLOGD_WRAP="valgrind -q --vgdb=no --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect" \
         TOP_BUILDDIR=build RUN_LABEL=valgrind BOUND_BYTES=33554432 MANY_STREAMS=200 \
         ATTACH_BYTES=16777216 tests/run.sh t-daemon t-attach t-qemu t-console | tee "$log/valgrind.out"
     tally valgrind "$log/valgrind.out"

@@ -11,7 +11,10 @@
  *       no polling of the whole tree) until every stream's state is "ready"
  *       or "error", or TIMEOUT_S passed. Prints "ready R error E ms M" (M: from the
  *       first write to the last state seen), the first error's reason if
- *       any, and "written in ms W" (the writes alone). The watch and the
+ *       any, "written in ms W" (the writes alone) and "lag ms median A p99
+ *       B max C": for each stream, from its domain's commit to its state
+ *       seen (states are looked at between two domains' writes, so this is
+ *       an upper bound). The watch and the
  *       requests use two connections (libxenstore reads every answer on a
  *       handle with a watch through a thread of its own). Exit 0 if all
  *       became ready, 1 otherwise, 111 on a store failure.
@@ -44,6 +47,8 @@ struct run {
     const char *rundir, *logdir, *limit, *copies;
     unsigned timeout_s;
     unsigned char *seen;      /* per stream: 0 nothing, 1 ready, 2 error */
+    double *written;          /* per domain: when its transaction committed (s) */
+    double *lag;              /* per stream seen: seen - written (s) */
     unsigned ready, error;
     char first_error[256];
 };
@@ -110,6 +115,8 @@ static void on_state(struct run *r, unsigned d, unsigned id, const char *path)
     if (r->seen[k])
         return;
     v = xs_read(r->xsh, XBT_NULL, path, &len);
+    if (v && (strcmp(v, "ready") == 0 || strcmp(v, "error") == 0))
+        r->lag[r->ready + r->error] = now_s() - r->written[d - r->domid];
     if (v && strcmp(v, "ready") == 0) {
         r->seen[k] = 1;
         r->ready++;
@@ -160,6 +167,26 @@ static int make_fifos(const struct run *r)
     return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Each stream's time from its domain's commit to its state seen (an upper
+ * bound: states are looked at between two domains' writes). */
+static void print_lag(struct run *r)
+{
+    unsigned n = r->ready + r->error;
+
+    if (n == 0)
+        return;
+    qsort(r->lag, n, sizeof(*r->lag), cmp_double);
+    printf("lag ms median %.0f p99 %.0f max %.0f\n", r->lag[n / 2] * 1000,
+           r->lag[(unsigned)(n * 0.99)] * 1000, r->lag[n - 1] * 1000);
+}
+
 static int add(struct run *r)
 {
     double t0, t1, last;
@@ -172,11 +199,14 @@ static int add(struct run *r)
         return 111;
     }
     t0 = last = now_s();
-    for (d = r->domid; d < r->domid + r->ndoms; d++)
+    for (d = r->domid; d < r->domid + r->ndoms; d++) {
         if (write_domain(r, d) < 0) {
             perror("xsmany: write");
             return 111;
         }
+        r->written[d - r->domid] = now_s();
+        drain_watch(r);     /* states seen as they come: each stream's lag */
+    }
     t1 = now_s();
     while (r->ready + r->error < total(r) && now_s() - t0 < r->timeout_s) {
         struct pollfd p = { .fd = xs_fileno(r->xw), .events = POLLIN };
@@ -191,6 +221,7 @@ static int add(struct run *r)
     if (r->first_error[0])
         printf("first error: %s\n", r->first_error);
     printf("written in ms %.0f\n", (t1 - t0) * 1000);
+    print_lag(r);
     return r->ready == total(r) ? 0 : 1;
 }
 
@@ -256,8 +287,12 @@ int main(int argc, char **argv)
         r.copies = argv[8];
         r.timeout_s = (unsigned)strtoul(argv[9], NULL, 10);
         r.seen = calloc(total(&r) ? total(&r) : 1, 1);
-        rc = r.seen ? add(&r) : 100;
+        r.lag = calloc(total(&r) ? total(&r) : 1, sizeof(*r.lag));
+        r.written = calloc(r.ndoms ? r.ndoms : 1, sizeof(*r.written));
+        rc = r.seen && r.lag && r.written ? add(&r) : 100;
         free(r.seen);
+        free(r.lag);
+        free(r.written);
     } else {
         fputs(USAGE, stderr);
         rc = 100;
