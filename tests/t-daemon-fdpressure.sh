@@ -98,9 +98,7 @@ say "removal: every descriptor back"
 xenstore-rm /libxl/1
 gone() { [ "$(grep -c ': finished' "$T/xenlogd.log")" -eq "$N" ]; }
 retry 60 gone || fail "only $(grep -c ': finished' "$T/xenlogd.log") streams finished"
-back() { [ "$(fd_count "$XLD_PID")" -le "$base_fds" ]; }
-retry 10 back || true     # a stream's last descriptors close just after its line is logged
-after=$(fd_count "$XLD_PID")
+after=$(fds_after "$XLD_PID" "$base_fds")
 echo "descriptors after removal: $after (before: $base_fds)"
 [ "$after" -le "$base_fds" ] || fail "fd leak: $base_fds before, $after after: $(ls -l "/proc/$XLD_PID/fd" |
     sed "s/.*[0-9] //" | diff "$T/fds.before" - | tr '\n' ' ')"

@@ -49,7 +49,7 @@ say "removal of every domain"
 for ((d = 1; d <= DOMS; d++)); do xenstore-rm "/libxl/$d"; done
 gone() { [ "$(grep -c ': finished' "$T/xenlogd.log")" -eq "$N" ]; }
 retry 60 gone || fail "only $(grep -c ': finished' "$T/xenlogd.log") streams finished"
-after=$(fd_count "$XLD_PID")
+after=$(fds_after "$XLD_PID" "$base_fds")
 echo "descriptors after removal: $after"
 [ "$after" -eq "$base_fds" ] || fail "fd leak: $base_fds before, $after after"
 xld_stop

@@ -34,7 +34,7 @@ say "removal of all"
 xsmany rm 1 "$DOMS" "$PER"
 gone() { [ "$(grep -c ': finished' "$T/xenlogd.log")" -ge "$N" ]; }
 retry 120 gone || fail "only $(grep -c ': finished' "$T/xenlogd.log") of $N streams finished"
-after=$(fd_count "$XLD_PID")
+after=$(fds_after "$XLD_PID" "$base_fds")
 echo "descriptors after removal: $after"
 [ "$after" -eq "$base_fds" ] || fail "descriptors not given back: $base_fds before, $after after"
 xld_stop

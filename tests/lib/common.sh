@@ -93,6 +93,17 @@ joined() {
 }
 
 fd_count() { ls "/proc/$1/fd" | wc -l; }
+# fds_after PID BASE: PID's descriptor count once it is back to BASE or 10 s
+# passed (a stream's last descriptors, and the retention pass that follows
+# removals, close a moment after the line that says a stream finished).
+fds_after() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [ "$(fd_count "$1")" -gt "$2" ] || break
+        sleep 0.1
+    done
+    fd_count "$1"
+}
 
 # A guest for real QEMU: boot_sector SRC OUT [AS-ARGS...] assembles a 512-byte
 # x86 boot sector (tests/console/echo.s, tests/xen-system/flood.s) into OUT.
