@@ -207,10 +207,18 @@ snapshot() {
     return 1
 }
 # last complete flood number in FILE (0 if none)
-last_no() {
+last_no_in() {
     tail -c 4096 "$1" 2>/dev/null | tr -d '\r' |
         awk '/flood line [0-9]+$/ && length($NF) == 10 { s = $NF; sub(/^0+/, "", s); n = s + 0 }
              END { print n + 0 }'
+}
+# last_no FILE: the last whole flood line's number in FILE, or in FILE.1
+# when FILE holds none yet (it has just rotated); 0 if neither has one.
+last_no() {
+    local n
+    n=$(last_no_in "$1")
+    [ "$n" -gt 0 ] || n=$(last_no_in "$1.1")
+    echo "$n"
 }
 # flood_check FILE: the flood lines of FILE (joined stream) must count up by
 # one.  Prints "first F last L lines C gaps G lost X torn T"; torn = lines
