@@ -26,7 +26,6 @@
 #include "stamp.h"
 
 #define WINDOW (64 * 1024)          /* how far back we look for a newline */
-#define RETRY_MS 1000
 #define CHECK_MS 1000               /* moved-file check, while data flows */
 #define TAIL_CHUNK 32768
 #define OUT_CAP (512 * 1024)        /* a stamped batch: a look and its stamps */
@@ -385,7 +384,7 @@ int logfile_failed(struct logfile *lf, int err, uint64_t now)
     if (lf->fd >= 0)
         lf->state = LOGFILE_DISCARDING;
     lf->err = err;
-    lf->retry_at = now + RETRY_MS;
+    lf->retry_at = now + LOGFILE_RETRY_MS;
     return 0;
 }
 
@@ -446,7 +445,7 @@ bool logfile_recover(struct logfile *lf, uint64_t now)
         logfile_used(lf, now);
         return true;
     }
-    lf->retry_at = now + RETRY_MS;
+    lf->retry_at = now + LOGFILE_RETRY_MS;
     if (lf->fd < 0) {
         int fd = file_create(lf->dfd, lf->base, lf->uid, &why);
 

@@ -30,6 +30,8 @@ struct zworker;
 
 enum logfile_state { LOGFILE_WRITABLE, LOGFILE_DISCARDING, LOGFILE_NOFILE };
 
+#define LOGFILE_RETRY_MS 1000     /* not WRITABLE: the next try */
+
 /*
  * Descriptor pressure (logpark.c): the open files, most recently used
  * first. When an open returns a descriptor at or above fd_high (the limit

@@ -22,7 +22,6 @@
 #define PARK_IDLE_MS 1000      /* a file used in the last second stays open */
 #define RELIEVE_BATCH 1024     /* parked at most per relief */
 #define URGENT_BATCH 16        /* ... when none is idle */
-#define RETRY_MS 1000
 
 void logfile_unlink(struct logfile *lf)
 {
@@ -151,7 +150,7 @@ int logfile_unpark(struct logfile *lf, uint64_t now)
             lf->state = LOGFILE_DISCARDING;
             lf->err = -fd;
         }
-        lf->retry_at = now + RETRY_MS;
+        lf->retry_at = now + LOGFILE_RETRY_MS;
         return fd;
     }
     lf->parked = lf->reopen_failed = false;
