@@ -111,7 +111,10 @@ int store_conn_open(struct store *st)
         store_conn_close(st);
         return -EEXIST;
     }
-    r = xs_watch(st->xw, STORE_ROOT, TOKEN) ? advertise(st) : -(errno ? errno : EIO);
+    /* xs_fileno() makes libxenstore's watch pipe: before advertising, so the
+     * daemon holds all it holds when idle once advertised (tests count). */
+    r = xs_watch(st->xw, STORE_ROOT, TOKEN) && xs_fileno(st->xw) >= 0 ? advertise(st)
+                                                                       : -(errno ? errno : EIO);
     if (r < 0) {
         log_err(-r, "xenstore: cannot watch " STORE_ROOT " or advertise " ADVERT);
         store_conn_close(st);
