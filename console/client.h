@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <sys/un.h>
 
 #include "input.h"
@@ -37,6 +38,7 @@ struct client {
     unsigned pipe_cap;                /* what the pipe holds */
     uint64_t pipe_off;                /* bytes put into the pipe */
     uint64_t gap_off;                 /* skipped: pipe_off when the gap began */
+    ssize_t early;                    /* teed by pipe_tee_next, or -1 */
     bool closing;                     /* close once the queue is sent */
     bool refused;                     /* a peer of another uid */
     bool want_out;
@@ -83,12 +85,16 @@ size_t client_queued(const struct client *c);
 /* readpipe.c: a pipe reader (docs/control.md, XLC_PIPE). Its live bytes go
  * into a pipe of its own, whose read end LIVE carries to it (send_queued).
  * pipe_open: 0 or -errno. pipe_tee takes the first n bytes of pipe `from`
- * (zero copy), pipe_feed n bytes in memory; both skip ahead when the pipe
- * is full (SKIPPED with the gap's offset once it drained). pipe_close:
- * the write end closes (the reader sees the end after the last byte). */
+ * (zero copy), pipe_feed n bytes in memory; pipe_tee_next the next n of
+ * the FIFO before they move, pipe_moved how many did (sink.h). All skip
+ * ahead when the pipe is full (SKIPPED with the gap's offset once it
+ * drained). pipe_close: the write end closes (the reader sees the end
+ * after the last byte). */
 int pipe_open(struct client *c);
 void pipe_tee(struct client *c, int from, size_t n);
 void pipe_feed(struct client *c, const char *buf, size_t n);
+void pipe_tee_next(struct client *c, int fifo, size_t n);
+void pipe_moved(struct client *c, size_t n);
 void pipe_close(struct client *c);
 
 /* requests.c: a request (or a console's INPUT) is readable on c. */

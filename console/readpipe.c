@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A pipe reader (client.h, docs/control.md): the live bytes of its stream
- * go into a pipe of its own, by tee(2) from the scratch pipe where the
- * data path put them (never through the daemon's memory), or by write(2)
- * where they are in memory already (stamps, dropped bytes). The daemon
+ * go into a pipe of its own by tee(2), straight from the FIFO before they
+ * move to the file when every sink of the stream can (tee_next, then
+ * moved), else from the scratch pipe where the data path put them; never
+ * through the daemon's memory. Bytes in memory already (stamps, dropped
+ * bytes) go by write(2). A reader that got more from the FIFO than then
+ * moved (a short write to the file) is `ahead` by the rest: it skips that
+ * many of the stream's next bytes, whichever way they come. The daemon
  * holds the write end (non-blocking) and never waits for the reader: what
  * does not fit is counted, and once the reader has emptied half its pipe
  * it is told with SKIPPED how many bytes it missed and after which byte of
@@ -39,6 +43,7 @@ int pipe_open(struct client *c)
     c->pipe_rd = p[0];
     c->pipe_wr = p[1];
     c->pipe_off = 0;
+    c->early = -1;
     return 0;
 }
 
@@ -70,39 +75,107 @@ static bool resume(struct client *c)
     return true;
 }
 
-/* r of n bytes went into the pipe (r < 0: -1 with errno); the rest is a gap. */
-static void put(struct client *c, ssize_t r, size_t n)
+/* n bytes the reader will not see: a gap, or a longer one. */
+static void gap(struct client *c, size_t n)
 {
-    if (r < 0 && errno != EAGAIN && errno != EINTR) {
-        /* EPIPE: the reader closed its end; it is gone. */
+    if (!n)
+        return;
+    if (!c->skipped)
+        c->gap_off = c->pipe_off;
+    c->skipped += n;
+}
+
+/* Of the next n bytes, those the reader holds already (ahead); n less them. */
+static size_t take_held(struct client *c, size_t n)
+{
+    size_t a = c->sink.ahead < n ? (size_t)c->sink.ahead : n;
+
+    c->sink.ahead -= a;
+    return a;
+}
+
+/* r bytes went into the pipe (r < 0: -1 with errno). false: the reader is
+ * gone (EPIPE: it closed its end). */
+static bool put(struct client *c, ssize_t *r)
+{
+    if (*r < 0 && errno != EAGAIN && errno != EINTR) {
         log_debug("control: reader of stream %u/%u: its pipe: %s", c->domid, c->id,
                   strerror(errno));
         client_free(c);
-        return;
+        return false;
     }
-    if (r < 0)
-        r = 0;
-    c->pipe_off += (uint64_t)r;
-    if ((size_t)r < n) {
-        c->gap_off = c->pipe_off;
-        c->skipped = n - (size_t)r;
-    }
+    if (*r < 0)
+        *r = 0;
+    c->pipe_off += (uint64_t)*r;
+    return true;
+}
+
+/* The reader is skipping and stays so: its pipe is too full yet. */
+static bool still_skipping(struct client *c)
+{
+    return c->skipped && !resume(c);
 }
 
 void pipe_tee(struct client *c, int from, size_t n)
 {
-    if (c->skipped && !resume(c)) {
-        c->skipped += n;
+    ssize_t r;
+
+    /* Ahead, it holds all n (move() takes no more than it holds); take_held()
+     * of fewer would leave the head of `from` to skip, which tee cannot. */
+    if (c->sink.ahead) {
+        gap(c, n - take_held(c, n));
         return;
     }
-    put(c, tee(from, c->pipe_wr, n, SPLICE_F_NONBLOCK), n);
+    if (still_skipping(c)) {
+        gap(c, n);
+        return;
+    }
+    r = tee(from, c->pipe_wr, n, SPLICE_F_NONBLOCK);
+    if (put(c, &r))
+        gap(c, n - (size_t)r);
 }
 
 void pipe_feed(struct client *c, const char *buf, size_t n)
 {
-    if (c->skipped && !resume(c)) {
-        c->skipped += n;
+    size_t skip = take_held(c, n);
+    ssize_t r;
+
+    buf += skip;
+    n -= skip;
+    if (!n)
+        return;
+    if (still_skipping(c)) {
+        gap(c, n);
         return;
     }
-    put(c, write(c->pipe_wr, buf, n), n);
+    r = write(c->pipe_wr, buf, n);
+    if (put(c, &r))
+        gap(c, n - (size_t)r);
+}
+
+void pipe_tee_next(struct client *c, int fifo, size_t n)
+{
+    ssize_t r;
+
+    c->early = -1;
+    if (c->sink.ahead || still_skipping(c))
+        return;
+    r = tee(fifo, c->pipe_wr, n, SPLICE_F_NONBLOCK);
+    if (put(c, &r))
+        c->early = r;
+}
+
+void pipe_moved(struct client *c, size_t n)
+{
+    ssize_t t = c->early;
+
+    c->early = -1;
+    if (t < 0) {                /* took none: it held them, or skips */
+        gap(c, n - take_held(c, n));
+        return;
+    }
+    if ((size_t)t >= n)
+        c->sink.ahead = (size_t)t - n;
+    else
+        gap(c, n - (size_t)t);
 }

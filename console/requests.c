@@ -58,9 +58,20 @@ static void piped_tee(struct sink *k, int from, size_t n)
     pipe_tee(container_of(k, struct client, sink), from, n);
 }
 
+static void piped_tee_next(struct sink *k, int fifo, size_t n)
+{
+    pipe_tee_next(container_of(k, struct client, sink), fifo, n);
+}
+
+static void piped_moved(struct sink *k, size_t n)
+{
+    pipe_moved(container_of(k, struct client, sink), n);
+}
+
 /* A reader with a pipe (XLC_PIPE): live bytes zero copy. */
 static const struct sink_ops piped_ops = {
-    .feed = piped_feed, .tee = piped_tee, .end = reader_end,
+    .feed = piped_feed, .tee = piped_tee, .tee_next = piped_tee_next,
+    .moved = piped_moved, .end = reader_end,
 };
 
 static void backlog_chunk(void *arg, const char *buf, size_t n)

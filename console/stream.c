@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A stream's data path: how much the FIFO holds, how much of it goes
- * (logfile_plan()), then logfile_splice(). With sinks attached, what will
- * move is first duplicated into the scratch pipe (tee), and exactly what
+ * (logfile_plan()), then logfile_splice(). With sinks attached that all
+ * take a pipe, each tees what will move straight from the FIFO first, and
+ * is told how many moved (sink.h). With others among them, what will move
+ * is first duplicated into the scratch pipe (tee), and exactly what
  * reached the file goes to them from there: by tee again (zero copy) to
  * sinks that take a pipe, read into memory only for the others. Bytes
  * already in memory (stamped streams; what cannot be written, read, fed
@@ -182,6 +184,30 @@ static void feed_moved(struct stream *s, struct peek *pk, size_t n)
     }
 }
 
+/* Every sink takes from the FIFO itself (sink.h, tee_next): no scratch
+ * pipe. The FIFO's exact content first, so that a sink that took fewer
+ * than moved was short of room (a gap), not of bytes a writer added since. */
+static ssize_t move_direct(struct stream *s, size_t len, bool cut, bool *empty)
+{
+    int avail = fifo_avail(s->lf.fd);
+    ssize_t n;
+
+    if (avail <= 0) {
+        *empty = true;
+        return avail;
+    }
+    *empty = (size_t)avail < len;
+    if (*empty) {
+        len = (size_t)avail;
+        cut = false;
+    }
+    sinks_tee_next(&s->sinks, s->lf.fd, len);
+    n = logfile_splice(&s->log, s->lf.fd, len, cut);
+    sinks_moved(&s->sinks, n > 0 ? (size_t)n : 0);
+    *empty = *empty || n < (ssize_t)len;
+    return n;
+}
+
 /* len bytes (or fewer) FIFO -> file; with sinks, first duplicated into the
  * scratch pipe (tee: no copy), and exactly what reached the file is fed.
  * cut: the file rotates once all len are in it. *empty if fewer moved than
@@ -189,6 +215,7 @@ static void feed_moved(struct stream *s, struct peek *pk, size_t n)
 static ssize_t move(struct stream *s, size_t len, bool cut, bool *empty)
 {
     struct peek *pk = &s->d->peek;
+    uint64_t ahead;
     ssize_t got, n;
 
     if (sinks_empty(&s->sinks)) {
@@ -196,6 +223,13 @@ static ssize_t move(struct stream *s, size_t len, bool cut, bool *empty)
         *empty = n < (ssize_t)len;
         return n;
     }
+    /* No more than a sink that is ahead holds: it skips all of them. */
+    if ((ahead = sinks_ahead(&s->sinks)) != 0 && ahead < len) {
+        len = (size_t)ahead;
+        cut = false;
+    }
+    if (sinks_direct(&s->sinks))
+        return move_direct(s, len, cut, empty);
     if ((got = peek_tee(pk, s->lf.fd, len)) <= 0) {
         *empty = true;
         return got;

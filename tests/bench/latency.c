@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * latency FIFO FILE LINES INTERVAL_MS: writes LINES lines of 120 bytes into
- * FIFO, one every INTERVAL_MS, and times each from just before its write(2)
- * to the moment FILE has grown to hold it ("visible": a reader of FILE can
- * read it). FILE must exist and not rotate during the run. Prints
- * "p50_us N p99_us N max_us N". The wait is an inotify IN_MODIFY on FILE
+ * latency FIFO FILE LINES INTERVAL_MS [SAMPLES]: writes LINES lines of 120
+ * bytes into FIFO, one every INTERVAL_MS, and times each from just before
+ * its write(2) to the moment FILE has grown to hold it ("visible": a reader
+ * of FILE can read it). FILE must exist and not rotate during the run.
+ * Prints "p50_us N p99_us N max_us N"; with SAMPLES, also appends each
+ * line's time (µs, one per line) to that file, so that runs taken in turns
+ * can be pooled. The wait is an inotify IN_MODIFY on FILE
  * (splice(2) into a file reports one), each event followed by an fstat; a
  * 1 ms poll timeout covers a missed event, so the figure is never too low.
  */
@@ -60,6 +62,21 @@ static int wait_size(int fd, int ino, off_t want)
     return 0;
 }
 
+/* Appends the n times to path, in µs, one per line. */
+static int save(const char *path, const long long *lat, unsigned n)
+{
+    FILE *f = fopen(path, "a");
+    unsigned i;
+    int r = 0;
+
+    if (!f)
+        return -1;
+    for (i = 0; i < n; i++)
+        if (fprintf(f, "%lld\n", lat[i] / 1000) < 0)
+            r = -1;
+    return fclose(f) == 0 ? r : -1;
+}
+
 int main(int argc, char **argv)
 {
     unsigned lines, interval_ms, i;
@@ -67,7 +84,7 @@ int main(int argc, char **argv)
     int out, file, ino;
     off_t base;
 
-    if (argc != 5)
+    if (argc != 5 && argc != 6)
         return 100;
     lines = (unsigned)strtoul(argv[3], NULL, 10);
     interval_ms = (unsigned)strtoul(argv[4], NULL, 10);
@@ -96,6 +113,10 @@ int main(int argc, char **argv)
         }
         lat[i] = now_ns() - t0;
         usleep(interval_ms * 1000);
+    }
+    if (argc == 6 && save(argv[5], lat, lines) < 0) {
+        perror("latency: samples");
+        return 111;
     }
     qsort(lat, lines, sizeof(*lat), cmp);
     printf("p50_us %lld p99_us %lld max_us %lld\n", lat[lines / 2] / 1000,
