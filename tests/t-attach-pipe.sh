@@ -3,7 +3,8 @@
 # across rotations; a stopped reader is told what it missed, and where, while
 # the file gets every byte and the writer is not held; the old DATA path for
 # a client without the flag; the daemon's descriptors back once readers go;
-# out of descriptors at pipe(): a clear error, nothing lost.
+# out of descriptors at pipe(): a clear error, nothing lost; the daemon
+# killed under readers: they say so and exit, and do not spin.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_store
 xld_start
@@ -162,3 +163,24 @@ wait $again || fail "reader after: $(cat "$T/again.err")"
 cmp "$T/want6" "$T/r0" || fail "the first reader lost bytes"
 grep -q "too slow" "$T/r0.err" && fail "first reader skipped: $(cat "$T/r0.err")"
 xld_stop
+
+say "the daemon killed under readers: each says the connection is lost and exits non-zero"
+xld_start
+stream 0 7 "$LOG/k.log" 1048576 2
+wait_state 0 7 ready
+"$XENLOG" attach --bytes 0 0 7 >/dev/null 2>"$T/k1.err" &
+k1=$!; T_PIDS+=($k1)
+"$XENLOG" attach --no-pipe --bytes 0 0 7 >/dev/null 2>"$T/k2.err" &
+k2=$!; T_PIDS+=($k2)
+retry 20 readers_are 7 2 || fail "the readers did not attach"
+echo "one line" 1<>"$RUN/s.0.7.fifo"
+xld_kill
+gone() { ! kill -0 "$1" 2>/dev/null; }
+for k in "$k1 k1" "$k2 k2"; do
+    retry 10 gone "${k% *}" || fail "${k#* }: still running 10 s after the daemon died" \
+        "($(ps -o stat=,pcpu= -p "${k% *}"))"
+    rc=0; wait "${k% *}" || rc=$?
+    [ $rc -ne 0 ] || fail "${k#* }: exit 0 although the daemon died"
+    grep -q "connection to xenlogd lost" "$T/${k#* }.err" || fail "${k#* }: $(cat "$T/${k#* }.err")"
+    echo "${k#* }: exit $rc, $(cat "$T/${k#* }.err")"
+done

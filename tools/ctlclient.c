@@ -94,7 +94,7 @@ long ctl_recv_fd(int fd, struct xlc_hdr *h, void *buf, int flags, int *passed)
     struct iovec iov = { buf, XLC_MAX_MSG };
     struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
     ssize_t n;
-    long len;
+    long len = -1;
 
     *passed = -1;
     do {
@@ -104,7 +104,13 @@ long ctl_recv_fd(int fd, struct xlc_hdr *h, void *buf, int flags, int *passed)
     } while (n < 0 && errno == EINTR);
     if (n >= 0)
         *passed = passed_fd(&mh);
-    if (n < 0 || (len = xlc_decode(buf, (size_t)n, h)) < 0) {
+    /* errno says why: an end of the connection (0 bytes) or a message cut
+     * wrong must never read as the EAGAIN of an earlier call. */
+    if (n == 0)
+        errno = ECONNRESET;
+    else if (n > 0 && (len = xlc_decode(buf, (size_t)n, h)) < 0)
+        errno = EPROTO;
+    if (n <= 0 || len < 0) {
         if (*passed >= 0)
             close(*passed);
         *passed = -1;

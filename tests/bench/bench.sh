@@ -13,8 +13,9 @@
 #     the daemon's (all threads, /proc/PID/task/*/schedstat), without and
 #     with one reader attached (`xenlog attach`);
 #  3. write -> visible latency, p50 and p99 (one 120-byte line every 10 ms;
-#     visible: the file holds it), splice and xenlogd taken in turns and
-#     each pooled, then again with NSTREAMS - 1 other streams open and idle;
+#     visible: the file holds it), splice, splice behind epoll (the floor
+#     of an event loop) and xenlogd taken in turns and each pooled, then
+#     again with NSTREAMS - 1 other streams open and idle;
 #  4. NSTREAMS streams in one daemon (the latency stream and NSTREAMS - 1 in
 #     BENCH_DOMS domains, one transaction per domain, as a toolstack starting
 #     domains would): time until all are `ready` (tests/bench/xsmany: from
@@ -231,19 +232,26 @@ with_reader t16r
 say "... and with one reader on the old path (xenlog attach --no-pipe: DATA messages)"
 with_reader t16m --no-pipe
 
-# lat_turns NAME: LAT_LINES lines each to splicecopy and to the daemon's
-# stream 4/1, in LAT_ROUNDS turns of both (the machine's moods fall on both
-# alike); each line's time pooled in $T/NAME.splice and $T/NAME.xenlogd.
+# lat_copy NAME N [--epoll]: N lines through splicecopy, times to $T/NAME.
+lat_copy() {
+    local sp
+    rm -f "$T/lat.fifo" "$T/lat.out"
+    mkfifo -m 0600 "$T/lat.fifo"
+    splicecopy ${3:+"$3"} "$T/lat.fifo" "$T/lat.out" $(($2 * LINE)) >/dev/null &
+    sp=$!
+    retry 10 test -e "$T/lat.out" || fail "splicecopy did not start"
+    latency "$T/lat.fifo" "$T/lat.out" "$2" 10 "$T/$1" >/dev/null || fail "latency: splicecopy $3"
+    wait $sp
+}
+# lat_turns NAME: LAT_LINES lines each to splicecopy, to splicecopy --epoll
+# and to the daemon's stream 4/1, in LAT_ROUNDS turns of the three (the
+# machine's moods fall on all alike); each line's time pooled in
+# $T/NAME.splice, $T/NAME.epoll and $T/NAME.xenlogd.
 lat_turns() {
-    local r n=$((LAT_LINES / LAT_ROUNDS)) sp
+    local r n=$((LAT_LINES / LAT_ROUNDS))
     for ((r = 1; r <= LAT_ROUNDS; r++)); do
-        rm -f "$T/lat.fifo" "$T/lat.out"
-        mkfifo -m 0600 "$T/lat.fifo"
-        splicecopy "$T/lat.fifo" "$T/lat.out" $((n * LINE)) >/dev/null &
-        sp=$!
-        retry 10 test -e "$T/lat.out" || fail "splicecopy did not start"
-        latency "$T/lat.fifo" "$T/lat.out" "$n" 10 "$T/$1.splice" >/dev/null || fail "latency: splice"
-        wait $sp
+        lat_copy "$1.splice" "$n"
+        lat_copy "$1.epoll" "$n" --epoll
         latency "$RUN/s.4.1.fifo" "$LOG/lat.log" "$n" 10 "$T/$1.xenlogd" >/dev/null ||
             fail "latency: xenlogd"
     done
@@ -251,7 +259,7 @@ lat_turns() {
 # pct FILE P: the P-th percentile (nearest rank) of the numbers in FILE.
 pct() { sort -n "$1" | awk -v p="$2" '{ a[NR] = $1 } END { i = int(NR * p / 100); if (i < NR * p / 100) i++; if (i < 1) i = 1; print a[i] }'; }
 
-say "latency: $LAT_LINES lines each, one every 10 ms, in $LAT_ROUNDS turns of splice then xenlogd"
+say "latency: $LAT_LINES lines each, one every 10 ms, in $LAT_ROUNDS turns of splice, splice behind epoll, xenlogd"
 stream 4 1 "$LOG/lat.log" 16777216 3
 wait_state 4 1 ready
 lat_turns alone
@@ -282,7 +290,7 @@ rss1=$(vmrss "$XLD_PID")
 say "idle for $IDLE_S s with $((nready + 3)) streams"
 idle1=$(idle_figures)
 fdi=$(fd_count "$XLD_PID")
-say "latency again, with them open and idle, in turns with splice as before"
+say "latency again, with them open and idle, in turns as before"
 lat_turns idle
 
 say "removing the $NIDLE streams (their $NDOMS domains, one xs_rm each)"
@@ -367,6 +375,10 @@ for v in alone idle; do
     echo "FIGURE latency_us xenlogd_$v p50 $x50 p99 $x99 max $(pct "$T/$v.xenlogd" 100)" \
         "splice p50 $s50 p99 $s99 max $(pct "$T/$v.splice" 100)" \
         "ratios $(calc "%.2f" "$x50 / $s50") $(calc "%.2f" "$x99 / $s99") (goal <= 1.2)"
+    e50=$(pct "$T/$v.epoll" 50); e99=$(pct "$T/$v.epoll" 99)
+    echo "FIGURE latency_us epoll_floor_$v p50 $e50 p99 $e99 max $(pct "$T/$v.epoll" 100)" \
+        "ratios to splice $(calc "%.2f" "$e50 / $s50") $(calc "%.2f" "$e99 / $s99")" \
+        "(splicecopy --epoll: the wake-up any one-thread event loop has)"
 done
 echo "FIGURE streams_ready $nready of $NIDLE errors $nerror in $(calc "%.1f" "$ready_ms / 1000") s from the first write" \
     "(the writes alone took $(calc "%.1f" "${written_ms:-0} / 1000") s)"
