@@ -13,8 +13,8 @@
 #     the daemon's (all threads, /proc/PID/task/*/schedstat), without and
 #     with one reader attached (`xenlog attach`);
 #  3. write -> visible latency, p50 and p99 (one 120-byte line every 10 ms;
-#     visible: the file holds it), splice, splice behind epoll (the floor
-#     of an event loop) and xenlogd taken in turns and each pooled, then
+#     visible: the file holds it) of splice, splice behind epoll (the
+#     floor of an event loop) and xenlogd, one line to each in turn, then
 #     again with NSTREAMS - 1 other streams open and idle;
 #  4. NSTREAMS streams in one daemon (the latency stream and NSTREAMS - 1 in
 #     BENCH_DOMS domains, one transaction per domain, as a toolstack starting
@@ -28,7 +28,7 @@
 # 1 GiB scaled down to keep the minute), BENCH_MANY (64), BENCH_MANY_BYTES
 # (per stream of those, 16 MiB), BENCH_REPS (3), BENCH_STREAMS (10000),
 # BENCH_DOMS (99),
-# BENCH_LAT_LINES (400), BENCH_LAT_ROUNDS (4), BENCH_IDLE_S (5), BENCH_SCALE_TIMEOUT (60 s),
+# BENCH_LAT_LINES (400), BENCH_LAT_INTERVAL_MS (10), BENCH_IDLE_S (5), BENCH_SCALE_TIMEOUT (60 s),
 # BENCH_EXTRA=1 (also stalled readers and callgrind instruction counts).
 set -eu
 . "$(dirname "$0")/../lib/env.sh"
@@ -41,7 +41,7 @@ MANY_BYTES=${BENCH_MANY_BYTES:-16777216}
 REPS=${BENCH_REPS:-3}
 NSTREAMS=${BENCH_STREAMS:-10000}
 LAT_LINES=${BENCH_LAT_LINES:-400}
-LAT_ROUNDS=${BENCH_LAT_ROUNDS:-4}
+LAT_INTERVAL_MS=${BENCH_LAT_INTERVAL_MS:-10}
 IDLE_S=${BENCH_IDLE_S:-5}
 SCALE_TIMEOUT=${BENCH_SCALE_TIMEOUT:-60}
 NDOMS=${BENCH_DOMS:-99}
@@ -232,34 +232,27 @@ with_reader t16r
 say "... and with one reader on the old path (xenlog attach --no-pipe: DATA messages)"
 with_reader t16m --no-pipe
 
-# lat_copy NAME N [--epoll]: N lines through splicecopy, times to $T/NAME.
-lat_copy() {
-    local sp
-    rm -f "$T/lat.fifo" "$T/lat.out"
-    mkfifo -m 0600 "$T/lat.fifo"
-    splicecopy ${3:+"$3"} "$T/lat.fifo" "$T/lat.out" $(($2 * LINE)) >/dev/null &
-    sp=$!
-    retry 10 test -e "$T/lat.out" || fail "splicecopy did not start"
-    latency "$T/lat.fifo" "$T/lat.out" "$2" 10 "$T/$1" >/dev/null || fail "latency: splicecopy $3"
-    wait $sp
-}
 # lat_turns NAME: LAT_LINES lines each to splicecopy, to splicecopy --epoll
-# and to the daemon's stream 4/1, in LAT_ROUNDS turns of the three (the
-# machine's moods fall on all alike); each line's time pooled in
-# $T/NAME.splice, $T/NAME.epoll and $T/NAME.xenlogd.
+# and to the daemon's stream 4/1, one line to each in turn (the machine's
+# moods fall on all three alike); "p50_us .. p99_us .. max_us .." of each,
+# in that order, in $T/NAME.
 lat_turns() {
-    local r n=$((LAT_LINES / LAT_ROUNDS))
-    for ((r = 1; r <= LAT_ROUNDS; r++)); do
-        lat_copy "$1.splice" "$n"
-        lat_copy "$1.epoll" "$n" --epoll
-        latency "$RUN/s.4.1.fifo" "$LOG/lat.log" "$n" 10 "$T/$1.xenlogd" >/dev/null ||
-            fail "latency: xenlogd"
+    local c pids=()
+    for c in plain epoll; do
+        rm -f "$T/lat.$c.fifo" "$T/lat.$c.out"
+        mkfifo -m 0600 "$T/lat.$c.fifo"
+        splicecopy $([ $c = plain ] || echo --epoll) "$T/lat.$c.fifo" "$T/lat.$c.out" \
+            $((LAT_LINES * LINE)) >/dev/null &
+        pids+=($!)
+        retry 10 test -e "$T/lat.$c.out" || fail "splicecopy ($c) did not start"
     done
+    latency "$LAT_LINES" "$LAT_INTERVAL_MS" "$T/lat.plain.fifo" "$T/lat.plain.out" \
+        "$T/lat.epoll.fifo" "$T/lat.epoll.out" "$RUN/s.4.1.fifo" "$LOG/lat.log" >"$T/$1" ||
+        fail "latency"
+    wait "${pids[@]}"
 }
-# pct FILE P: the P-th percentile (nearest rank) of the numbers in FILE.
-pct() { sort -n "$1" | awk -v p="$2" '{ a[NR] = $1 } END { i = int(NR * p / 100); if (i < NR * p / 100) i++; if (i < 1) i = 1; print a[i] }'; }
 
-say "latency: $LAT_LINES lines each, one every 10 ms, in $LAT_ROUNDS turns of splice, splice behind epoll, xenlogd"
+say "latency: $LAT_LINES lines each to splice, splice behind epoll and xenlogd, one to each in turn every $LAT_INTERVAL_MS ms"
 stream 4 1 "$LOG/lat.log" 16777216 3
 wait_state 4 1 ready
 lat_turns alone
@@ -290,7 +283,7 @@ rss1=$(vmrss "$XLD_PID")
 say "idle for $IDLE_S s with $((nready + 3)) streams"
 idle1=$(idle_figures)
 fdi=$(fd_count "$XLD_PID")
-say "latency again, with them open and idle, in turns as before"
+say "latency again, with them open and idle, as before"
 lat_turns idle
 
 say "removing the $NIDLE streams (their $NDOMS domains, one xs_rm each)"
@@ -369,14 +362,16 @@ echo "FIGURE cpu_s_per_gib_zstd xenlogd $(per_gib "$(median <"$T/zcpu")" "$BYTES
 echo "FIGURE throughput_ratio_forward_live $(col tlive 1) (each: $(reps tlive))"
 echo "FIGURE throughput_ratio_forward_gone $(col tgone 1) (each: $(reps tgone))"
 echo "FIGURE forward $fwdstats"
+# lat_of NAME ROW KEY: KEY's figure on row ROW (1 splice, 2 epoll, 3 xenlogd).
+lat_of() { awk -v r="$2" -v k="$3" 'NR == r { for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$T/$1"; }
 for v in alone idle; do
-    s50=$(pct "$T/$v.splice" 50); s99=$(pct "$T/$v.splice" 99)
-    x50=$(pct "$T/$v.xenlogd" 50); x99=$(pct "$T/$v.xenlogd" 99)
-    echo "FIGURE latency_us xenlogd_$v p50 $x50 p99 $x99 max $(pct "$T/$v.xenlogd" 100)" \
-        "splice p50 $s50 p99 $s99 max $(pct "$T/$v.splice" 100)" \
+    s50=$(lat_of $v 1 p50_us); s99=$(lat_of $v 1 p99_us)
+    x50=$(lat_of $v 3 p50_us); x99=$(lat_of $v 3 p99_us)
+    e50=$(lat_of $v 2 p50_us); e99=$(lat_of $v 2 p99_us)
+    echo "FIGURE latency_us xenlogd_$v p50 $x50 p99 $x99 max $(lat_of $v 3 max_us)" \
+        "splice p50 $s50 p99 $s99 max $(lat_of $v 1 max_us)" \
         "ratios $(calc "%.2f" "$x50 / $s50") $(calc "%.2f" "$x99 / $s99") (goal <= 1.2)"
-    e50=$(pct "$T/$v.epoll" 50); e99=$(pct "$T/$v.epoll" 99)
-    echo "FIGURE latency_us epoll_floor_$v p50 $e50 p99 $e99 max $(pct "$T/$v.epoll" 100)" \
+    echo "FIGURE latency_us epoll_floor_$v p50 $e50 p99 $e99 max $(lat_of $v 2 max_us)" \
         "ratios to splice $(calc "%.2f" "$e50 / $s50") $(calc "%.2f" "$e99 / $s99")" \
         "(splicecopy --epoll: the wake-up any one-thread event loop has)"
 done

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * latency FIFO FILE LINES INTERVAL_MS [SAMPLES]: writes LINES lines of 120
- * bytes into FIFO, one every INTERVAL_MS, and times each from just before
- * its write(2) to the moment FILE has grown to hold it ("visible": a reader
- * of FILE can read it). FILE must exist and not rotate during the run.
- * Prints "p50_us N p99_us N max_us N"; with SAMPLES, also appends each
- * line's time (µs, one per line) to that file, so that runs taken in turns
- * can be pooled. The wait is an inotify IN_MODIFY on FILE
- * (splice(2) into a file reports one), each event followed by an fstat; a
- * 1 ms poll timeout covers a missed event, so the figure is never too low.
+ * latency LINES INTERVAL_MS FIFO FILE [FIFO FILE]...: writes LINES lines of
+ * 120 bytes into each FIFO, one line every INTERVAL_MS, to each FIFO in
+ * turn (so that whatever else the machine does falls on every copier
+ * alike), and times each line from just before its write(2) to the moment
+ * the FIFO's FILE has grown to hold it ("visible": a reader of FILE can
+ * read it). Each FILE must exist and not rotate during the run. Prints one
+ * line per pair, in order: "p50_us N p99_us N max_us N". The wait is an
+ * inotify IN_MODIFY on FILE (splice(2) into a file reports one), each
+ * event followed by an fstat; a 1 ms poll timeout covers a missed event,
+ * so the figure is never too low.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -62,66 +63,84 @@ static int wait_size(int fd, int ino, off_t want)
     return 0;
 }
 
-/* Appends the n times to path, in µs, one per line. */
-static int save(const char *path, const long long *lat, unsigned n)
-{
-    FILE *f = fopen(path, "a");
-    unsigned i;
-    int r = 0;
+#define MAX_PAIRS 8
 
-    if (!f)
+struct pair {
+    int out, file, ino;
+    off_t base;
+    long long *lat;
+};
+
+static int pair_open(struct pair *p, const char *fifo, const char *file, unsigned lines)
+{
+    p->lat = calloc(lines ? lines : 1, sizeof(*p->lat));
+    p->out = open(fifo, O_WRONLY | O_CLOEXEC);
+    p->file = open(file, O_RDONLY | O_CLOEXEC);
+    p->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (!p->lat || p->out < 0 || p->file < 0 || p->ino < 0 ||
+        inotify_add_watch(p->ino, file, IN_MODIFY) < 0)
         return -1;
-    for (i = 0; i < n; i++)
-        if (fprintf(f, "%lld\n", lat[i] / 1000) < 0)
-            r = -1;
-    return fclose(f) == 0 ? r : -1;
+    p->base = size_of(p->file);
+    return 0;
+}
+
+/* Line i into p; its time in p->lat[i]. */
+static int one_line(struct pair *p, unsigned i)
+{
+    char line[LINE + 8];
+    long long t0;
+
+    memset(line, 'x', LINE);
+    snprintf(line, 18, "latency %08u ", i % 100000000u);
+    line[17] = ' ';
+    line[LINE - 1] = '\n';
+    t0 = now_ns();
+    if (write(p->out, line, LINE) != LINE ||
+        wait_size(p->file, p->ino, p->base + (off_t)(i + 1) * LINE) < 0)
+        return -1;
+    p->lat[i] = now_ns() - t0;
+    return 0;
+}
+
+static void report(struct pair *p, unsigned lines)
+{
+    qsort(p->lat, lines, sizeof(*p->lat), cmp);
+    printf("p50_us %lld p99_us %lld max_us %lld\n", p->lat[lines / 2] / 1000,
+           p->lat[(lines * 99) / 100 < lines ? (lines * 99) / 100 : lines - 1] / 1000,
+           p->lat[lines - 1] / 1000);
 }
 
 int main(int argc, char **argv)
 {
-    unsigned lines, interval_ms, i;
-    long long *lat;
-    int out, file, ino;
-    off_t base;
+    struct pair pairs[MAX_PAIRS];
+    unsigned lines, interval_ms, i, k, np = (unsigned)(argc - 3) / 2;
 
-    if (argc != 5 && argc != 6)
+    if (argc < 5 || (argc - 3) % 2 || np > MAX_PAIRS)
         return 100;
-    lines = (unsigned)strtoul(argv[3], NULL, 10);
-    interval_ms = (unsigned)strtoul(argv[4], NULL, 10);
-    lat = calloc(lines ? lines : 1, sizeof(*lat));
-    out = open(argv[1], O_WRONLY | O_CLOEXEC);
-    file = open(argv[2], O_RDONLY | O_CLOEXEC);
-    ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (!lat || out < 0 || file < 0 || ino < 0 ||
-        inotify_add_watch(ino, argv[2], IN_MODIFY) < 0) {
-        perror("latency");
-        return 111;
-    }
-    base = size_of(file);
-    for (i = 0; i < lines; i++) {
-        char line[LINE + 8];
-        long long t0;
-
-        memset(line, 'x', LINE);
-        snprintf(line, 18, "latency %08u ", i % 100000000u);
-        line[17] = ' ';
-        line[LINE - 1] = '\n';
-        t0 = now_ns();
-        if (write(out, line, LINE) != LINE || wait_size(file, ino, base + (off_t)(i + 1) * LINE) < 0) {
-            fprintf(stderr, "latency: line %u: not written or never visible\n", i);
+    lines = (unsigned)strtoul(argv[1], NULL, 10);
+    interval_ms = (unsigned)strtoul(argv[2], NULL, 10);
+    if (!lines)
+        return 100;
+    for (k = 0; k < np; k++)
+        if (pair_open(&pairs[k], argv[3 + 2 * k], argv[4 + 2 * k], lines) < 0) {
+            perror(argv[3 + 2 * k]);
             return 111;
         }
-        lat[i] = now_ns() - t0;
-        usleep(interval_ms * 1000);
+    for (i = 0; i < lines; i++)
+        for (k = 0; k < np; k++) {
+            /* Each round starts one further on: no copier always first. */
+            unsigned j = (i + k) % np;
+
+            if (one_line(&pairs[j], i) < 0) {
+                fprintf(stderr, "latency: %s: line %u not written or never visible\n",
+                        argv[3 + 2 * j], i);
+                return 111;
+            }
+            usleep(interval_ms * 1000);
+        }
+    for (k = 0; k < np; k++) {
+        report(&pairs[k], lines);
+        free(pairs[k].lat);
     }
-    if (argc == 6 && save(argv[5], lat, lines) < 0) {
-        perror("latency: samples");
-        return 111;
-    }
-    qsort(lat, lines, sizeof(*lat), cmp);
-    printf("p50_us %lld p99_us %lld max_us %lld\n", lat[lines / 2] / 1000,
-           lat[(lines * 99) / 100 < lines ? (lines * 99) / 100 : lines - 1] / 1000,
-           lat[lines - 1] / 1000);
-    free(lat);
     return 0;
 }
