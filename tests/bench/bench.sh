@@ -341,27 +341,33 @@ if [ "${BENCH_EXTRA:-0}" = 1 ] && command -v valgrind >/dev/null; then
     cg_mib=$(calc "%f" "($CG_BIG - $CG_SMALL) / 1048576")
 fi
 
-g16=$(per_gib "$(col t16 2)" "$BYTES"); x16=$(per_gib "$(col t16 3)" "$BYTES")
-g16r=$(per_gib "$(col t16r 2)" "$BYTES"); x16r=$(per_gib "$(col t16r 3)" "$BYTES")
-g16m=$(per_gib "$(col t16m 2)" "$BYTES"); x16m=$(per_gib "$(col t16m 3)" "$BYTES")
+if [ "$REPS" -gt 0 ]; then
+    g16=$(per_gib "$(col t16 2)" "$BYTES"); x16=$(per_gib "$(col t16 3)" "$BYTES")
+    g16r=$(per_gib "$(col t16r 2)" "$BYTES"); x16r=$(per_gib "$(col t16r 3)" "$BYTES")
+    g16m=$(per_gib "$(col t16m 2)" "$BYTES"); x16m=$(per_gib "$(col t16m 3)" "$BYTES")
+fi
 echo
 say "issue 14 figures (one-stream runs of $BYTES bytes: the issue's 1 GiB scaled down;" \
     "$NMANY x $MANY_BYTES bytes; medians of $REPS)"
-echo "FIGURE throughput_ratio_1_stream_16MiB $(col t16 1) (goal >= 0.9; each: $(reps t16))"
-echo "FIGURE throughput_ratio_1_stream_2MiB $(col t2 1) (goal >= 0.8; each: $(reps t2))"
-echo "FIGURE throughput_ratio_${NMANY}_streams $(col tmany 1) (goal >= 0.9; each: $(reps tmany))"
-echo "FIGURE cpu_s_per_gib splice $g16 xenlogd $x16 ratio $(calc "%.2f" "$x16 / $g16") (goal <= 1.1)"
-echo "FIGURE cpu_s_per_gib_1_reader splice $g16r xenlogd $x16r ratio $(calc "%.2f" "$x16r / $g16r")" \
-    "(goal <= 1.1; the reader skipped $(cat "$T/t16r.skipped") bytes of $((REPS * BYTES)))"
-echo "FIGURE cpu_s_per_gib_1_reader_no_pipe splice $g16m xenlogd $x16m ratio $(calc "%.2f" "$x16m / $g16m")" \
-    "(the old path; skipped $(cat "$T/t16m.skipped") bytes)"
-echo "FIGURE throughput_ratio_stamps $(col tstamp 1) (goal >= 0.5; each: $(reps tstamp))"
-echo "FIGURE throughput_ratio_zstd $(col tzst 1) (each: $(reps tzst))"
-echo "FIGURE cpu_s_per_gib_zstd xenlogd $(per_gib "$(median <"$T/zcpu")" "$BYTES") (worker included, until done)" \
-    "splice $(per_gib "$(col tzst 2)" "$BYTES"); on disk $zsize bytes of the $((16777216 * 4)) bound"
-echo "FIGURE throughput_ratio_forward_live $(col tlive 1) (each: $(reps tlive))"
-echo "FIGURE throughput_ratio_forward_gone $(col tgone 1) (each: $(reps tgone))"
-echo "FIGURE forward $fwdstats"
+if [ "$REPS" -gt 0 ]; then
+    echo "FIGURE throughput_ratio_1_stream_16MiB $(col t16 1) (goal >= 0.9; each: $(reps t16))"
+    echo "FIGURE throughput_ratio_1_stream_2MiB $(col t2 1) (goal >= 0.8; each: $(reps t2))"
+    echo "FIGURE throughput_ratio_${NMANY}_streams $(col tmany 1) (goal >= 0.9; each: $(reps tmany))"
+    echo "FIGURE cpu_s_per_gib splice $g16 xenlogd $x16 ratio $(calc "%.2f" "$x16 / $g16") (goal <= 1.1)"
+    echo "FIGURE cpu_s_per_gib_1_reader splice $g16r xenlogd $x16r ratio $(calc "%.2f" "$x16r / $g16r")" \
+        "(goal <= 1.1; the reader skipped $(cat "$T/t16r.skipped") bytes of $((REPS * BYTES)))"
+    echo "FIGURE cpu_s_per_gib_1_reader_no_pipe splice $g16m xenlogd $x16m ratio $(calc "%.2f" "$x16m / $g16m")" \
+        "(the old path; skipped $(cat "$T/t16m.skipped") bytes)"
+    echo "FIGURE throughput_ratio_stamps $(col tstamp 1) (goal >= 0.5; each: $(reps tstamp))"
+    echo "FIGURE throughput_ratio_zstd $(col tzst 1) (each: $(reps tzst))"
+    echo "FIGURE cpu_s_per_gib_zstd xenlogd $(per_gib "$(median <"$T/zcpu")" "$BYTES") (worker included, until done)" \
+        "splice $(per_gib "$(col tzst 2)" "$BYTES"); on disk $zsize bytes of the $((16777216 * 4)) bound"
+    echo "FIGURE throughput_ratio_forward_live $(col tlive 1) (each: $(reps tlive))"
+    echo "FIGURE throughput_ratio_forward_gone $(col tgone 1) (each: $(reps tgone))"
+    echo "FIGURE forward $fwdstats"
+else
+    echo "(BENCH_REPS=0: no throughput or CPU figures)"
+fi
 # lat_of NAME ROW KEY: KEY's figure on row ROW (1 splice, 2 epoll, 3 xenlogd).
 lat_of() { awk -v r="$2" -v k="$3" 'NR == r { for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$T/$1"; }
 for v in alone idle; do

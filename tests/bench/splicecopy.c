@@ -52,6 +52,8 @@ static int copy_epoll(int in, int out, unsigned long long want)
         ssize_t n;
 
         if (epoll_wait(ep, &ev, 1, -1) < 0) {
+            if (errno == EINTR)
+                continue;
             perror("splicecopy: epoll_wait");
             return 111;
         }
