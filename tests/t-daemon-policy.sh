@@ -75,7 +75,7 @@ limit = 9K
 max_limit = 12K
 EOF
 xld_start
-logged "policy from $CONF" || fail "config not said to be in force"
+retry 10 logged "policy from $CONF" || fail "config not said to be in force"
 bare 1 1 "$LOG/qemu-dm-g1.log"
 bare 1 2 "$LOG/qdisk-1.log"
 bare 1 3 "$LOG/bootloader.1.log"
