@@ -46,7 +46,7 @@ static off_t size_of(int fd)
     return fstat(fd, &st) < 0 ? -1 : st.st_size;
 }
 
-/* Waits until fd's file holds want bytes; the nanoseconds waited, or -1. */
+/* Waits until fd's file holds want bytes: 0, or -1 if it never did. */
 static int wait_size(int fd, int ino, off_t want)
 {
     char ev[4096];
