@@ -51,8 +51,7 @@ for i in $(seq 1 16); do
 done
 "$XENLOG" attach --bytes 0 0 2 >"$T/r17" 2>"$T/r17.err" &
 r17=$!; T_PIDS+=($r17)
-readers() { [ "$(stat_of 0 2 readers)" = 17 ]; }
-retry 20 readers || fail "17 readers not attached: $("$XENLOG" stats 0)"
+retry 20 readers_are 0 2 17 || fail "17 readers not attached: $("$XENLOG" stats 0)"
 kill -STOP $r17
 linegen 21 "$BYTES" 0 0 1<>"$RUN/s.0.2.fifo" 2>"$T/g21" || fail "writer"
 last=$(kv last "$T/g21")
@@ -99,8 +98,7 @@ for i in $(seq 1 16); do
     "$XENLOG" attach --bytes 0 0 4 >"$T/p$i" 2>"$T/p$i.err" &
     rds+=($!); T_PIDS+=($!)
 done
-readers4() { [ "$(stat_of 0 4 readers)" = 16 ]; }
-retry 20 readers4 || fail "16 readers not attached"
+retry 20 readers_are 0 4 16 || fail "16 readers not attached"
 linegen 22 3000000 20000 0 1<>"$RUN/s.0.4.fifo" 2>/dev/null || fail "paced writer"
 linegen 22 3000000 0 0 >"$T/p.want" 2>/dev/null
 retry 20 written 4 "$(stat -c %s "$T/p.want")" || fail "stream 4: not all written"
@@ -117,8 +115,7 @@ if "$XENLOG" attach --no-follow 0 99 2>"$T/e1"; then fail "attach to a missing s
 grep -q "no such stream" "$T/e1" || fail "$(cat "$T/e1")"
 "$XENLOG" attach --bytes 0 0 1 >/dev/null 2>"$T/e2" &
 rd=$!
-reader1() { [ "$(stat_of 0 1 readers)" = 1 ]; }
-retry 20 reader1 || fail "the reader of stream 1 did not attach"
+retry 20 readers_are 0 1 1 || fail "the reader of stream 1 did not attach"
 xenstore-rm /libxl/0/logging/1
 wait $rd || fail "attach did not end cleanly when the stream went"
 grep -q "ended" "$T/e2" || fail "$(cat "$T/e2")"

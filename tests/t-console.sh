@@ -14,7 +14,6 @@ boot_sector "$TOP_SRCDIR/tests/console/echo.s" "$T/echo.bin"
 t_store
 xld_start
 
-stats_has() { [ "$(stat_of 0 "$1" readers)" = "$2" ]; }
 has() { grep -q -- "$2" "$1"; }
 alive() { kill -0 "$1" 2>/dev/null; }
 running() { grep -q '^State:[[:space:]]*[^Z[:space:]]' "/proc/$1/status" 2>/dev/null; }
@@ -46,14 +45,14 @@ retry 180 has "$LOG/guest-serial.log" "xenlog-echo: ready" ||
 say "a plain reader, then a console typing from a pipe"
 "$XENLOG" attach --bytes 0 0 "$id" >"$T/reader" 2>"$T/reader.err" &
 rd=$!; T_PIDS+=($rd)
-retry 30 stats_has "$id" 1 || fail "reader not attached"
+retry 30 readers_are 0 "$id" 1 || fail "reader not attached"
 "$XENLOG" list 0 | grep -E "^0 +$id .*guest-serial.log  \[console\]$" >/dev/null ||
     fail "list: no [console]: $("$XENLOG" list 0)"
 mkfifo "$T/con.in"
 "$XENLOG" console --idle 300 0 "$id" <"$T/con.in" >"$T/con.out" 2>"$T/con.err" &
 con=$!; T_PIDS+=($con)
 exec 4>"$T/con.in"
-retry 30 stats_has "$id" 2 || fail "console not attached: $(cat "$T/con.err")"
+retry 30 readers_are 0 "$id" 2 || fail "console not attached: $(cat "$T/con.err")"
 [ "$(stat_of 0 "$id" console)" = true ] ||
     fail "stats: no console: $("$XENLOG" stats --json 0)"
 "$XENLOG" list 0 | grep -E "^0 +$id .*\[console, attached\]$" >/dev/null ||
@@ -128,7 +127,7 @@ if command -v script >/dev/null && script -qec true /dev/null </dev/null >/dev/n
         fail "terminal left in raw mode: $(cat "$T/stty.after")"
     cmp -s <(tr ' ' '\n' <"$T/stty.before" | sort) <(tr ' ' '\n' <"$T/stty.after" | sort) ||
         fail "terminal modes differ after the console: $(diff "$T/stty.before" "$T/stty.after")"
-    retry 20 stats_has "$id" 1 || fail "the pty console is still attached"
+    retry 20 readers_are 0 "$id" 1 || fail "the pty console is still attached"
 else
     skip_part "no script(1) or no pty here: the console on a terminal not tried"
 fi
@@ -219,7 +218,7 @@ wait_pid $con3 60 || fail "console 3 exited $?"
 say "closing the stream ends its readers and unlinks both FIFOs"
 "$XENLOG" attach --bytes 0 0 "$id" >/dev/null 2>"$T/end.err" &
 rd2=$!; T_PIDS+=($rd2)
-retry 30 stats_has "$id" 1 || fail "reader not attached after restart"
+retry 30 readers_are 0 "$id" 1 || fail "reader not attached after restart"
 "$XENLOG" close 0 "$id" || fail "close"
 wait_pid $rd2 60 || fail "reader did not end cleanly"
 has "$T/end.err" "ended" || fail "$(cat "$T/end.err")"

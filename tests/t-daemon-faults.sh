@@ -31,8 +31,7 @@ exec 3<>"$RUN/s.0.1.fifo"       # the writer: held O_RDWR throughout
 fifo_pid=$XLD_PID
 "$XENLOG" attach --bytes 0 0 1 >"$T/reader" 2>"$T/reader.err" &
 reader=$!; T_PIDS+=($reader)
-readers_are_1() { [ "$(stat_of 0 1 readers)" = 1 ]; }
-retry 20 readers_are_1 || fail "the reader did not attach"
+retry 20 readers_are 0 1 1 || fail "the reader did not attach"
 
 fifo_empty() {
     python3 -c 'import fcntl, os, struct, sys, termios

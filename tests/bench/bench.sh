@@ -206,9 +206,6 @@ import json, sys
 d = json.load(sys.stdin)["daemon"]
 print(" ".join(f"{k}={v}" for k, v in sorted(d.items()) if k.startswith("forward_")))')
 
-readers_is() {    # readers_is DOMID N: stream DOMID/1 has N readers
-    [ "$("$XENLOG" stats --json "$1" | grep -o '"readers": [0-9]*' | head -n 1 | awk '{ print $2 }')" = "$2" ]
-}
 # with_reader NAME [ATTACH-OPTION]: REPS pairs on the 16 MiB stream with one
 # `xenlog attach` reading it (to /dev/null; what it skipped, too slow, is
 # summed from its notes into $T/NAME.skipped).
@@ -218,12 +215,12 @@ with_reader() {
     "$XENLOG" attach "$@" --bytes 0 1 1 >/dev/null 2>"$T/$name.err" &
     reader=$!
     T_PIDS+=("$reader")
-    retry 20 readers_is 1 1 || fail "the reader did not attach"
+    retry 20 readers_are 1 1 1 || fail "the reader did not attach"
     for ((r = 1; r <= REPS; r++)); do
         pair "$name" 16777216 "$BYTES" 1 -- 1 "$BYTES" "$RUN/s.1.1.fifo"
     done
     kill "$reader"
-    retry 20 readers_is 1 0 || fail "the reader did not go"
+    retry 20 readers_are 1 1 0 || fail "the reader did not go"
     grep -o '[0-9]* bytes skipped' "$T/$name.err" | awk '{ s += $1 } END { printf "%.0f\n", s }' \
         >"$T/$name.skipped"
 }
@@ -323,7 +320,7 @@ cg_run() {   # cg_run BYTES READERS: instructions of a daemon moving BYTES
     stream 0 1 "$LOG/cg.log" 16777216 3
     wait_state 0 1 ready 60
     for ((i = 0; i < $2; i++)); do "$XENLOG" attach --bytes 0 0 1 >/dev/null 2>&1 & rd+=($!); done
-    [ "$2" = 0 ] || retry 30 readers_is 0 "$2"
+    [ "$2" = 0 ] || retry 30 readers_are 0 1 "$2"
     blast "$1" 1<>"$RUN/s.0.1.fifo"
     size1=$(blast_size "$1")
     retry 300 eval "[ \"\$(written 0)\" -ge $size1 ]" || fail "callgrind run: not all written"
