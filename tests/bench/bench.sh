@@ -14,8 +14,10 @@
 #     with one reader attached (`xenlog attach`);
 #  3. write -> visible latency, p50 and p99 (one 120-byte line every 10 ms;
 #     visible: the file holds it) of splice, splice behind epoll (the
-#     floor of an event loop) and xenlogd, one line to each in turn, then
-#     again with NSTREAMS - 1 other streams open and idle;
+#     floor of an event loop), the same with each splice at the file's real
+#     end (the floor of a loop that, as xenlogd, leaves no hole after a
+#     copytruncate) and xenlogd, one line to each in turn, then again with
+#     NSTREAMS - 1 other streams open and idle;
 #  4. NSTREAMS streams in one daemon (the latency stream and NSTREAMS - 1 in
 #     BENCH_DOMS domains, one transaction per domain, as a toolstack starting
 #     domains would): time until all are `ready` (tests/bench/xsmany: from
@@ -28,7 +30,7 @@
 # 1 GiB scaled down to keep the minute), BENCH_MANY (64), BENCH_MANY_BYTES
 # (per stream of those, 16 MiB), BENCH_REPS (3), BENCH_STREAMS (10000),
 # BENCH_DOMS (99),
-# BENCH_LAT_LINES (400), BENCH_LAT_INTERVAL_MS (10), BENCH_IDLE_S (5), BENCH_SCALE_TIMEOUT (60 s),
+# BENCH_LAT_LINES (300), BENCH_LAT_INTERVAL_MS (10), BENCH_IDLE_S (5), BENCH_SCALE_TIMEOUT (60 s),
 # BENCH_EXTRA=1 (also stalled readers and callgrind instruction counts).
 set -eu
 . "$(dirname "$0")/../lib/env.sh"
@@ -40,7 +42,7 @@ NMANY=${BENCH_MANY:-64}
 MANY_BYTES=${BENCH_MANY_BYTES:-16777216}
 REPS=${BENCH_REPS:-3}
 NSTREAMS=${BENCH_STREAMS:-10000}
-LAT_LINES=${BENCH_LAT_LINES:-400}
+LAT_LINES=${BENCH_LAT_LINES:-300}
 LAT_INTERVAL_MS=${BENCH_LAT_INTERVAL_MS:-10}
 IDLE_S=${BENCH_IDLE_S:-5}
 SCALE_TIMEOUT=${BENCH_SCALE_TIMEOUT:-60}
@@ -229,27 +231,27 @@ with_reader t16r
 say "... and with one reader on the old path (xenlog attach --no-pipe: DATA messages)"
 with_reader t16m --no-pipe
 
-# lat_turns NAME: LAT_LINES lines each to splicecopy, to splicecopy --epoll
-# and to the daemon's stream 4/1, one line to each in turn (the machine's
-# moods fall on all three alike); "p50_us .. p99_us .. max_us .." of each,
-# in that order, in $T/NAME.
+# lat_turns NAME: LAT_LINES lines each to splicecopy, to splicecopy --epoll,
+# to splicecopy --epoll-at-end and to the daemon's stream 4/1, one line to
+# each in turn (the machine's moods fall on all four alike); "p50_us ..
+# p99_us .. max_us .." of each, in that order, in $T/NAME.
 lat_turns() {
-    local c pids=()
-    for c in plain epoll; do
+    local c pids=() pairs=()
+    for c in plain epoll epoll-at-end; do
         rm -f "$T/lat.$c.fifo" "$T/lat.$c.out"
         mkfifo -m 0600 "$T/lat.$c.fifo"
-        splicecopy $([ $c = plain ] || echo --epoll) "$T/lat.$c.fifo" "$T/lat.$c.out" \
+        splicecopy $([ $c = plain ] || echo "--$c") "$T/lat.$c.fifo" "$T/lat.$c.out" \
             $((LAT_LINES * LINE)) >/dev/null &
         pids+=($!)
+        pairs+=("$T/lat.$c.fifo" "$T/lat.$c.out")
         retry 10 test -e "$T/lat.$c.out" || fail "splicecopy ($c) did not start"
     done
-    latency "$LAT_LINES" "$LAT_INTERVAL_MS" "$T/lat.plain.fifo" "$T/lat.plain.out" \
-        "$T/lat.epoll.fifo" "$T/lat.epoll.out" "$RUN/s.4.1.fifo" "$LOG/lat.log" >"$T/$1" ||
-        fail "latency"
+    latency "$LAT_LINES" "$LAT_INTERVAL_MS" "${pairs[@]}" "$RUN/s.4.1.fifo" "$LOG/lat.log" \
+        >"$T/$1" || fail "latency"
     wait "${pids[@]}"
 }
 
-say "latency: $LAT_LINES lines each to splice, splice behind epoll and xenlogd, one to each in turn every $LAT_INTERVAL_MS ms"
+say "latency: $LAT_LINES lines each to splice, splice behind epoll, the same at the file's end and xenlogd, one to each in turn every $LAT_INTERVAL_MS ms"
 stream 4 1 "$LOG/lat.log" 16777216 3
 wait_state 4 1 ready
 lat_turns alone
@@ -365,18 +367,24 @@ if [ "$REPS" -gt 0 ]; then
 else
     echo "(BENCH_REPS=0: no throughput or CPU figures)"
 fi
-# lat_of NAME ROW KEY: KEY's figure on row ROW (1 splice, 2 epoll, 3 xenlogd).
+# lat_of NAME ROW KEY: KEY's figure on row ROW (1 splice, 2 epoll, 3 epoll
+# at the file's end, 4 xenlogd).
 lat_of() { awk -v r="$2" -v k="$3" 'NR == r { for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' "$T/$1"; }
 for v in alone idle; do
     s50=$(lat_of $v 1 p50_us); s99=$(lat_of $v 1 p99_us)
-    x50=$(lat_of $v 3 p50_us); x99=$(lat_of $v 3 p99_us)
     e50=$(lat_of $v 2 p50_us); e99=$(lat_of $v 2 p99_us)
-    echo "FIGURE latency_us xenlogd_$v p50 $x50 p99 $x99 max $(lat_of $v 3 max_us)" \
+    a50=$(lat_of $v 3 p50_us); a99=$(lat_of $v 3 p99_us)
+    x50=$(lat_of $v 4 p50_us); x99=$(lat_of $v 4 p99_us)
+    echo "FIGURE latency_us xenlogd_$v p50 $x50 p99 $x99 max $(lat_of $v 4 max_us)" \
         "splice p50 $s50 p99 $s99 max $(lat_of $v 1 max_us)" \
         "ratios $(calc "%.2f" "$x50 / $s50") $(calc "%.2f" "$x99 / $s99") (goal <= 1.2)"
     echo "FIGURE latency_us epoll_floor_$v p50 $e50 p99 $e99 max $(lat_of $v 2 max_us)" \
         "ratios to splice $(calc "%.2f" "$e50 / $s50") $(calc "%.2f" "$e99 / $s99")" \
         "(splicecopy --epoll: the wake-up any one-thread event loop has)"
+    echo "FIGURE latency_us at_end_floor_$v p50 $a50 p99 $a99 max $(lat_of $v 3 max_us)" \
+        "ratios to splice $(calc "%.2f" "$a50 / $s50") $(calc "%.2f" "$a99 / $s99"), xenlogd to it" \
+        "$(calc "%.2f" "$x50 / $a50") $(calc "%.2f" "$x99 / $a99")" \
+        "(splicecopy --epoll-at-end: that loop, each splice at the file's real end as xenlogd's)"
 done
 echo "FIGURE streams_ready $nready of $NIDLE errors $nerror in $(calc "%.1f" "$ready_ms / 1000") s from the first write" \
     "(the writes alone took $(calc "%.1f" "${written_ms:-0} / 1000") s)"

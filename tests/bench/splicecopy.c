@@ -13,6 +13,11 @@
  * it: the FIFO non-blocking, each splice after epoll_wait(2) says it is
  * readable. Not a logger, only the wake-up path any daemon serving many
  * FIFOs from one thread has: the floor of its write -> visible latency.
+ *
+ * splicecopy --epoll-at-end FIFO FILE BYTES: the same, each splice going to
+ * the file's real end, read by fstat(2) just before it, as xenlogd's do
+ * (splice(2) refuses O_APPEND files; without it a copytruncate would leave
+ * a hole): the floor of a one-thread loop that keeps that promise.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +26,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int print_cpu(void)
@@ -37,8 +43,9 @@ static int print_cpu(void)
 
 #define FIFO_SIZE (1024 * 1024)     /* xenlogd's default --fifo-size */
 
-/* --epoll: in is non-blocking; waits on epoll before each splice. */
-static int copy_epoll(int in, int out, unsigned long long want)
+/* --epoll: in is non-blocking; waits on epoll before each splice, which
+ * goes to the file's real end if at_end (--epoll-at-end). */
+static int copy_epoll(int in, int out, unsigned long long want, int at_end)
 {
     struct epoll_event ev = { .events = EPOLLIN };
     unsigned long long done = 0;
@@ -49,6 +56,8 @@ static int copy_epoll(int in, int out, unsigned long long want)
         return 111;
     }
     while (done < want) {
+        struct stat st;
+        loff_t end;
         ssize_t n;
 
         if (epoll_wait(ep, &ev, 1, -1) < 0) {
@@ -57,7 +66,13 @@ static int copy_epoll(int in, int out, unsigned long long want)
             perror("splicecopy: epoll_wait");
             return 111;
         }
-        n = splice(in, NULL, out, NULL, 1 << 20, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        if (at_end && fstat(out, &st) < 0) {
+            perror("splicecopy: fstat");
+            return 111;
+        }
+        end = at_end ? st.st_size : 0;
+        n = splice(in, NULL, out, at_end ? &end : NULL, 1 << 20,
+                   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
         if (n < 0 && errno != EAGAIN) {
             perror("splicecopy: splice");
             return 111;
@@ -73,7 +88,7 @@ int main(int argc, char **argv)
     unsigned long long want, done = 0, limit, size = 0;
     int in, out;
 
-    if (argc == 5 && strcmp(argv[1], "--epoll") == 0) {
+    if (argc == 5 && (strcmp(argv[1], "--epoll") == 0 || strcmp(argv[1], "--epoll-at-end") == 0)) {
         in = open(argv[2], O_RDWR | O_NONBLOCK | O_CLOEXEC);
         out = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
         if (in < 0 || out < 0) {
@@ -82,7 +97,8 @@ int main(int argc, char **argv)
         }
         if (fcntl(in, F_SETPIPE_SZ, FIFO_SIZE) < 0)
             perror("splicecopy: F_SETPIPE_SZ");
-        return copy_epoll(in, out, strtoull(argv[4], NULL, 10));
+        return copy_epoll(in, out, strtoull(argv[4], NULL, 10),
+                          strcmp(argv[1], "--epoll-at-end") == 0);
     }
     if (argc != 4 && argc != 5)
         return 100;
