@@ -43,6 +43,7 @@ struct logfile_lru {
     struct logfile *head, *tail;
     int fd_high;              /* 0: never park */
     uint64_t parks, unparks;  /* figures */
+    uint64_t moved;           /* files found moved or removed at unpark */
     bool said;                /* the first parking is logged */
 };
 

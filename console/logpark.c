@@ -123,14 +123,17 @@ static int reopen(struct logfile *lf, uint64_t now, off_t *size, const char **wh
     return fd;
 }
 
-/* The open file is not the one parked: say so, as logfile_check() would. */
+/* The open file is not the one parked: say and count it, as
+ * logfile_check() would. */
 static void say_if_moved(const struct logfile *lf)
 {
     struct stat st;
 
     if (fstat(lf->fd, &st) == 0 && ((uint64_t)st.st_dev != lf->parked_dev ||
-                                    (uint64_t)st.st_ino != lf->parked_ino))
+                                    (uint64_t)st.st_ino != lf->parked_ino)) {
         log_info("stream %u/%u: reopened %s (moved or removed)", lf->domid, lf->id, lf->path);
+        lf->lru->moved++;
+    }
 }
 
 int logfile_unpark(struct logfile *lf, uint64_t now)

@@ -282,7 +282,8 @@ static void do_stats(struct client *c)
         .bytes_live = f->bytes_live, .files_removed = f->files_removed,
         .bytes_removed = f->bytes_removed, .retention_runs = f->retention_runs,
         .last_retention_ms = f->last_retention_ms, .config_loads = f->config_loads,
-        .config_errors = f->config_errors, .reopens = f->reopens, .clamped = f->clamped,
+        .config_errors = f->config_errors, .reopens = f->reopens + d->files.moved,
+        .clamped = f->clamped,
         .max_total_size = d->policy.max_total_size, .max_age_days = d->policy.max_age_days,
     };
 
