@@ -10,8 +10,9 @@
 #    allowed by the unit's SystemCallFilter=, so systemd's filter and the
 #    daemon's own sandbox hold together;
 #  - the init script: sh -n, LSB header ordered after xen, before xendomains.
-# No systemd runs as PID 1 here: the start under systemd itself is the Xen
-# host test's (tests/xen-host/).
+# No systemd runs as PID 1 here, nor Xen: the start under systemd itself, and
+# the init script run for real in a dom0, are the Xen host test's
+# (tests/xen-host/, service.sh and initscript.sh).
 . "$TOP_SRCDIR/tests/lib/common.sh"
 command -v systemd-analyze >/dev/null || skip "no systemd-analyze (tests/install-deps.sh)"
 U=$TOP_BUILDDIR/init/xenlogd.service
