@@ -52,6 +52,8 @@ check "start: exit 0" initd start
 pid=$(cat "$P" 2>/dev/null)
 check "start: $P holds a live xenlogd ($pid)" \
     eval '[ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe")" = /usr/sbin/xenlogd ]'
+check "start: open files limit 524288, as the unit's LimitNOFILE=" \
+    eval 'grep -Eq "^Max open files +524288 +524288 " "/proc/$pid/limits"'
 check "start: /tool/xenlogd/pid is that daemon" [ "$(xenstore-read /tool/xenlogd/pid 2>/dev/null)" = "$pid" ]
 check "start: its messages reach the journal through syslog ($(readlink /dev/log))" \
     wait_for 30 logged "$pid" "^serving: "
