@@ -84,6 +84,9 @@ check "stop: no xenlogd running" [ -z "$(daemons)" ]
 initd status; rc=$?
 check "status after stop: exit 3 (LSB: not running; got $rc)" [ "$rc" = 3 ]
 check "stop again: exit 0" initd stop
+initd reload; rc=$?
+check "reload while stopped: exit 7 (LSB: not running; got $rc), nothing started" \
+    eval '[ "$rc" = 7 ] && [ -z "$(daemons)" ]'
 
 # the host as it was
 for p in $(daemons); do fail "xenlogd $p left running: killed"; kill "$p"; sleep 1; done
