@@ -67,15 +67,14 @@ for ((i = 4; i <= N; i++)); do line "$i" "again $i"; done
 for i in 1 2 3; do open_file "$i" && fail "stream $i's file still open"; done
 
 say "moved while closed: the next line goes to a new file, the old one keeps its lines"
-reopens() { ctlraw "$RUN/xenlogd.sock" stats | tr ' ' '\n' | sed -n 's/^reopens=//p'; }
-r0=$(reopens)
+r0=$(daemon_stat reopens)
 mv "$LOG/p.1.log" "$LOG/p.1.moved"
 line 1 "after move"
 grep -qx "after move" "$LOG/p.1.moved" && fail "a line went to the moved file"
 grep -qx "before 1" "$LOG/p.1.moved" || fail "the moved file lost its line"
 retry 10 grep -q "stream 1/1: reopened $LOG/p.1.log (moved or removed)" "$T/xenlogd.log" ||
     fail "the move was not logged"
-[ "$(reopens)" = $((r0 + 1)) ] || fail "STATS reopens $(reopens), want $((r0 + 1))"
+[ "$(daemon_stat reopens)" = $((r0 + 1)) ] || fail "STATS reopens $(daemon_stat reopens), want $((r0 + 1))"
 
 say "removed while closed, then SIGHUP: made anew"
 rm "$LOG/p.2.log"

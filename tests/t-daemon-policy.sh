@@ -8,10 +8,6 @@
 t_store
 CONF=$T/xenlogd.conf
 
-# stats FIELD: a daemon-level figure from the control socket (STATS).
-stats() {
-    ctlraw "$RUN/xenlogd.sock" stats | tr ' ' '\n' | sed -n "s/^$1=//p"
-}
 # logged PATTERN: the daemon said it (grep -E on its log).
 logged() { grep -qE "$1" "$T/xenlogd.log"; }
 # bare DOMID ID FILE [INPUT]: a stream with pipe and file only (and input).
@@ -106,7 +102,7 @@ stream 2 2 "$LOG/serial-big.log" 13000 2
 got 2 2 12288 2 serial limit
 stream 2 3 "$LOG/qemu-dm-fits.log" 65536 3
 got 2 3 65536 3 qemu-dm
-[ "$(stats clamped)" = 2 ] || fail "clamped: $(stats clamped), want 2"
+[ "$(daemon_stat clamped)" = 2 ] || fail "clamped: $(daemon_stat clamped), want 2"
 exec 3<>"$RUN/s.2.1.fifo"
 linegen 8 1048576 0 0 >&3 2>/dev/null
 exec 3>&-
@@ -124,7 +120,7 @@ kill -HUP "$XLD_PID"
 retry 10 logged "SIGHUP: policy re-read from $CONF" || fail "no reload"
 bare 3 1 "$LOG/after-hup.log"
 got 3 1 10240 1 other
-[ "$(stats config_loads)" = 2 ] || fail "config_loads $(stats config_loads), want 2"
+[ "$(daemon_stat config_loads)" = 2 ] || fail "config_loads $(daemon_stat config_loads), want 2"
 before=$(stat_of 1 5 bytes_in)
 exec 3<>"$RUN/s.1.5.fifo"
 linegen 7 20480 0 0 >&3 2>/dev/null
@@ -139,7 +135,7 @@ retry 10 logged "SIGHUP: $CONF:3: copies: 'many': not a number; the policy in fo
     fail "bad config on SIGHUP not reported: $(tail -n 3 "$T/xenlogd.log")"
 bare 3 2 "$LOG/after-bad.log"
 got 3 2 10240 1 other
-[ "$(stats config_errors)" = 1 ] || fail "config_errors $(stats config_errors), want 1"
+[ "$(daemon_stat config_errors)" = 1 ] || fail "config_errors $(daemon_stat config_errors), want 1"
 
 say "SIGHUP with no config file: the built-in policy"
 rm "$CONF"

@@ -12,7 +12,6 @@ OUT=$T/outside
 mkdir -p "$OUT"
 echo precious >"$OUT/precious"
 
-stats() { ctlraw "$RUN/xenlogd.sock" stats | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 # fill DOMID ID BYTES: lines into a live stream.
 fill() {
     exec 3<>"$RUN/s.$1.$2.fifo"
@@ -29,10 +28,10 @@ finish() {
 old() { touch -h -d "$1" "${@:2}"; }
 # passes N [BASE]: wait until N more retention passes ran (than BASE, or now).
 passes() {
-    local want=$(( ${2:-$(stats retention_runs)} + $1 ))
-    retry 30 sh -c "[ \$(ctlraw '$RUN/xenlogd.sock' stats | tr ' ' '\n' |
-        sed -n 's/^retention_runs=//p') -ge $want ]" || fail "no retention pass"
+    local want=$(( ${2:-$(daemon_stat retention_runs)} + $1 ))
+    retry 30 runs_reach "$want" || fail "no retention pass"
 }
+runs_reach() { [ "$(daemon_stat retention_runs)" -ge "$1" ]; }
 must_exist() { local f; for f; do [ -e "$f" ] || [ -L "$f" ] || fail "$f was removed"; done; }
 must_be_gone() { local f; for f; do [ ! -e "$f" ] && [ ! -L "$f" ] || fail "$f is still there"; done; }
 
@@ -54,10 +53,10 @@ ls "$LOG"/qdisk-1.log* "$LOG"/live.log* >/dev/null
 old "40 days ago" "$LOG"/qdisk-1.log* "$LOG"/live.log* "$LOG/xl-guest.log" "$LOG/qemu-dm-old.log"
 retry 20 sh -c "! ls '$LOG'/qdisk-1.log* >/dev/null 2>&1" || fail "old files of a finished stream stay"
 must_exist "$LOG/live.log" "$LOG/live.log.1" "$LOG/xl-guest.log" "$LOG/qemu-dm-old.log"
-[ "$(stats files_removed)" = 3 ] || fail "files_removed $(stats files_removed), want 3"
+[ "$(daemon_stat files_removed)" = 3 ] || fail "files_removed $(daemon_stat files_removed), want 3"
 grep -q "retention: removed $LOG/qdisk-1.log.2 (.*older than max_age_days)" "$T/xenlogd.log" ||
     fail "removal not logged"
-echo "removed: $(stats files_removed) files, $(stats bytes_removed) bytes"
+echo "removed: $(daemon_stat files_removed) files, $(daemon_stat bytes_removed) bytes"
 
 say "only the daemon's objects: a replaced file, a hard link, a symlink stay"
 stream 2 1 "$LOG/bootloader.2.log" 4096 2
@@ -75,7 +74,7 @@ must_exist "$LOG/bootloader.2.log" "$LOG/bootloader.2.log.1" "$LOG/bootloader.2.
 [ "$(cat "$OUT/precious")" = precious ] || fail "symlink target touched"
 [ -L "$LOG/bootloader.2.log.2" ] || fail "symlink replaced"
 ! grep -q "bootloader" "$LOG/.xenlogd.files" || fail "files no longer the daemon's still recorded"
-[ "$(stats files_removed)" = 3 ] || fail "files_removed $(stats files_removed), want still 3"
+[ "$(daemon_stat files_removed)" = 3 ] || fail "files_removed $(daemon_stat files_removed), want still 3"
 rm "$LOG"/bootloader.2.log*
 
 say "by total, after a stream ends: the oldest finished files go first, never a live one"
@@ -97,8 +96,8 @@ finish 3 1; finish 3 2; finish 3 3
 retry 20 sh -c "! ls '$LOG'/t1.log* >/dev/null 2>&1" || fail "the oldest finished files stay"
 must_exist "$LOG"/t2.log "$LOG"/t2.log.1 "$LOG"/t3.log "$LOG"/t3.log.1
 must_exist "$LOG/live.log" "$LOG/live.log.1" "$LOG/xl-guest.log" "$LOG/qemu-dm-old.log"
-managed=$(stats bytes_managed)
-echo "bytes managed: $managed (live $(stats bytes_live)), cap 40960"
+managed=$(daemon_stat bytes_managed)
+echo "bytes managed: $managed (live $(daemon_stat bytes_live)), cap 40960"
 [ "$managed" -le 40960 ] || fail "bytes_managed $managed above the cap"
 want=$(cat "$LOG"/t2.log* "$LOG"/t3.log* "$LOG"/live.log* | wc -c)
 [ "$managed" = "$want" ] || fail "bytes_managed $managed, files hold $want"
@@ -120,10 +119,10 @@ for i in $(seq 1 60); do retry 10 settled "$LOG/many.$i.log" 100 || fail "many.$
 for i in $(seq 1 60); do old "$((61 - i)) minutes ago" "$LOG/many.$i.log"; done
 live=$(cat "$LOG"/live.log* | wc -c)
 printf 'boot_marker = no\nmax_age_days = 0\nmax_total_size = %d\n' $((live + 3050)) >"$CONF"
-runs=$(stats retention_runs)
+runs=$(daemon_stat retention_runs)
 kill -HUP "$XLD_PID"
 passes 1 "$runs"
-runs=$(stats retention_runs)
+runs=$(daemon_stat retention_runs)
 xenstore-rm /libxl/5
 retry 30 sh -c "[ \$(grep -c 'stream 5/[0-9]*: finished' '$T/xenlogd.log') = 60 ]" ||
     fail "not all finished"
@@ -131,8 +130,8 @@ retry 20 sh -c "[ ! -e '$LOG/many.30.log' ]" || fail "the oldest stay"
 kill -0 "$XLD_PID" || fail "the daemon died"
 for i in $(seq 1 30); do must_be_gone "$LOG/many.$i.log"; done
 for i in $(seq 31 60); do must_exist "$LOG/many.$i.log"; done
-echo "60 finished streams: passes $runs -> $(stats retention_runs)"
-[ $(( $(stats retention_runs) - runs )) -le 3 ] || fail "a pass per stream, not one"
+echo "60 finished streams: passes $runs -> $(daemon_stat retention_runs)"
+[ $(( $(daemon_stat retention_runs) - runs )) -le 3 ] || fail "a pass per stream, not one"
 
 say "the record survives a restart; a pass runs at start"
 printf 'boot_marker = no\nmax_age_days = 30\nmax_total_size = 0\n' >"$CONF"

@@ -8,7 +8,6 @@
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_store
 
-stats() { ctlraw "$RUN/xenlogd.sock" stats | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 has() { grep -q "$2" "$1" 2>/dev/null; }
 
 xld_start
@@ -48,7 +47,7 @@ all_kept() {
         [ "$(cat "$@" 2>/dev/null | grep -cx "$tag$i")" = 1 ] || return 1
     done
 }
-idle_before=$(stats reopens)
+idle_before=$(daemon_stat reopens)
 mv "$LOG/s.log" "$LOG/s.log.moved"
 n=$(feed C "$LOG/s.log") || fail "the moved file was not noticed while data flowed"
 all_kept C "$n" "$LOG/s.log" "$LOG/s.log.moved" || fail "a line C lost or doubled"
@@ -58,8 +57,8 @@ retry 10 has "$LOG/s.log" "line C-after" || fail "a line after the reopen not in
 has "$LOG/s.log.moved" "line C-after" && fail "a line after the reopen went to the moved file"
 rm "$LOG/s.log"
 n=$(feed D "$LOG/s.log") || fail "the removed file was not noticed while data flowed"
-[ "$(stats reopens)" -ge $((idle_before + 2)) ] || fail "reopens $(stats reopens), want +2"
-echo "reopens: $(stats reopens)"
+[ "$(daemon_stat reopens)" -ge $((idle_before + 2)) ] || fail "reopens $(daemon_stat reopens), want +2"
+echo "reopens: $(daemon_stat reopens)"
 
 say "a symlink put in its place is not followed: the open file is kept"
 mv "$LOG/s.log" "$LOG/s.log.away"

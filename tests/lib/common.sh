@@ -129,6 +129,8 @@ for s in json.load(sys.stdin)["streams"]:
 sys.exit(1)' "$1" "$2" "$3"
 }
 served() { stat_of "$1" "$2" id >/dev/null; }
+# daemon_stat FIELD: a daemon-level figure from the control socket (STATS).
+daemon_stat() { ctlraw "$RUN/xenlogd.sock" stats | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 # readers_are DOMID ID N: stream DOMID/ID has N readers attached.
 readers_are() { [ "$(stat_of "$1" "$2" readers)" = "$3" ]; }
 # taken DOMID ID BYTES: xenlogd has read BYTES bytes in all from the stream's
