@@ -4,28 +4,39 @@
 # `truncate -s 0` on a live file while it is written, leaves no hole of NUL
 # bytes; what is written after the truncation is at the start of the file,
 # and the file has room again (no early rotation).
+# A truncation that falls between the daemon's fstat and the splice after it
+# may still leave a hole (docs/protocol.md): a race a test cannot aim at
+# (valgrind's slow daemon once hit it), so each truncation here comes between
+# two writes, once the FIFO is drained; a daemon writing where it last left
+# off, not at the file's real end, leaves a hole at every one.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_store
 xld_start
 stream 0 1 "$LOG/ct.log" 104857600 1
 wait_state 0 1 ready
-say "a slow writer, truncated three times while it writes"
-linegen 5 300000 2000 1<>"$RUN/s.0.1.fifo" 2>"$T/gen.err" & gen=$!; T_PIDS+=($gen)
-for k in 1 2 3; do
-    retry 20 test -s "$LOG/ct.log" || fail "nothing written"
-    truncate -s 0 "$LOG/ct.log"
-    retry 20 test -s "$LOG/ct.log" || fail "nothing written after truncation $k"
+# fifo_empty FIFO: nothing waits in FIFO (FIONREAD): all written is in the file.
+fifo_empty() {
+    python3 -c 'import fcntl, os, struct, sys, termios
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NONBLOCK)
+sys.exit(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0] != 0)' "$1"
+}
+say "four batches of lines, the file truncated between them"
+last=-1
+for k in 1 2 3 4; do
+    [ $k = 1 ] || truncate -s 0 "$LOG/ct.log"
+    from=$((last + 1))
+    linegen 5 100000 0 $from 1<>"$RUN/s.0.1.fifo" 2>"$T/gen.err" || fail "writer"
+    last=$(kv last "$T/gen.err")
+    retry 20 fifo_empty "$RUN/s.0.1.fifo" || fail "batch $k: the daemon did not drain the FIFO"
 done
-wait $gen || fail "writer"
-last=$(awk '{print $2}' "$T/gen.err")
-retry 20 sh -c "tail -n 1 '$LOG/ct.log' | grep -q 'N0*$last '" || fail "last line not written"
 nuls=$(tr -cd '\000' <"$LOG/ct.log" | wc -c)
 size=$(stat -c %s "$LOG/ct.log")
-echo "file: $size bytes, NUL bytes: $nuls"
+echo "file: $size bytes, NUL bytes: $nuls, lines $from..$last"
 [ "$nuls" = 0 ] || fail "$nuls NUL bytes: a hole after the truncation"
-[ "$(head -c 1 "$LOG/ct.log")" != "" ] || fail "empty"
-# What remains is whole lines with consecutive numbers (the cut may split the first).
-tail -n +2 "$LOG/ct.log" | linecheck 5 || fail "lines after the last truncation"
+# Exactly the last batch, from the file's first byte: whole lines, in order.
+head -n 1 "$LOG/ct.log" | grep -q "N0*$from " || fail "first line: $(head -c 80 "$LOG/ct.log")"
+tail -n 1 "$LOG/ct.log" | grep -q "N0*$last " || fail "last line: $(tail -n 1 "$LOG/ct.log" | head -c 80)"
+linecheck 5 <"$LOG/ct.log" || fail "the last batch's lines"
 
 say "a file truncated from outside has room again: no early rotation"
 stream 0 2 "$LOG/small.log" 8192 1
