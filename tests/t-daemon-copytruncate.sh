@@ -14,12 +14,6 @@ t_store
 xld_start
 stream 0 1 "$LOG/ct.log" 104857600 1
 wait_state 0 1 ready
-# fifo_empty FIFO: nothing waits in FIFO (FIONREAD): all written is in the file.
-fifo_empty() {
-    python3 -c 'import fcntl, os, struct, sys, termios
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_NONBLOCK)
-sys.exit(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0] != 0)' "$1"
-}
 say "four batches of lines, the file truncated between them"
 last=-1
 for k in 1 2 3 4; do

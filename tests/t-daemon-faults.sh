@@ -33,12 +33,6 @@ fifo_pid=$XLD_PID
 reader=$!; T_PIDS+=($reader)
 retry 20 readers_are 0 1 1 || fail "the reader did not attach"
 
-fifo_empty() {
-    python3 -c 'import fcntl, os, struct, sys, termios
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_NONBLOCK)
-n = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
-sys.exit(0 if n == 0 else 1)' "$RUN/s.0.1.fifo"
-}
 lines() { local i; for ((i = 0; i < $2; i++)); do printf '%s %04d %s\n' "$1" "$i" "................................................"; done; }
 count() { joined "$LOG/f/x.log" $COPIES | grep -ac "^$1 " || true; }
 bound_kept() {
@@ -55,7 +49,7 @@ phase() {
     echo "$f" >"$CTL"
     lines "during-$f" 600 >&3 || fail "$f: the writer got an error"
     lines "during-$f" 600 >>"$T/want"
-    retry 30 fifo_empty || fail "$f: the daemon stopped reading the FIFO"
+    retry 30 fifo_empty "$RUN/s.0.1.fifo" || fail "$f: the daemon stopped reading the FIFO"
     echo none >"$CTL"
     lines "after-$f" 100 >&3 || fail "$f: the writer got an error"
     lines "after-$f" 100 >>"$T/want"

@@ -38,19 +38,14 @@ wait_state 0 2 ready
 [ "$(pipe_size "$RUN/s.0.1.fifo")" = 65536 ] || fail "adopted stream: FIFO size $(pipe_size "$RUN/s.0.1.fifo")"
 
 say "the daemon stopped: the writer fills 64 KiB and waits, then loses nothing"
-queued() {   # bytes waiting in FIFO $1 (FIONREAD)
-    python3 -c 'import fcntl, os, struct, sys
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_NONBLOCK)
-print(struct.unpack("i", fcntl.ioctl(fd, 0x541B, b"\0" * 4))[0])' "$1"
-}
 kill -STOP "$XLD_PID"
 linegen 7 1048576 1<>"$RUN/s.0.2.fifo" 2>"$T/gen.err" &
 gen=$!; T_PIDS+=($gen)
-retry 20 eval '[ "$(queued "$RUN/s.0.2.fifo")" = 65536 ]' ||
-    { kill -CONT "$XLD_PID"; fail "FIFO holds $(queued "$RUN/s.0.2.fifo") bytes, want 65536"; }
+retry 20 eval '[ "$(fifo_queued "$RUN/s.0.2.fifo")" = 65536 ]' ||
+    { kill -CONT "$XLD_PID"; fail "FIFO holds $(fifo_queued "$RUN/s.0.2.fifo") bytes, want 65536"; }
 sleep 0.5
 kill -0 $gen 2>/dev/null || { kill -CONT "$XLD_PID"; fail "the writer did not wait (it finished)"; }
-[ "$(queued "$RUN/s.0.2.fifo")" = 65536 ] || fail "FIFO holds $(queued "$RUN/s.0.2.fifo") bytes"
+[ "$(fifo_queued "$RUN/s.0.2.fifo")" = 65536 ] || fail "FIFO holds $(fifo_queued "$RUN/s.0.2.fifo") bytes"
 echo "   64 KiB in the FIFO, the writer waits"
 kill -CONT "$XLD_PID"
 wait $gen || fail "linegen failed"

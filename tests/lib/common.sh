@@ -129,6 +129,14 @@ for s in json.load(sys.stdin)["streams"]:
 sys.exit(1)' "$1" "$2" "$3"
 }
 served() { stat_of "$1" "$2" id >/dev/null; }
+# fifo_queued FIFO: how many bytes wait in FIFO (FIONREAD); fifo_empty FIFO:
+# none, so every byte written to it has been taken.
+fifo_queued() {
+    python3 -c 'import fcntl, os, struct, sys, termios
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NONBLOCK)
+print(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0])' "$1"
+}
+fifo_empty() { [ "$(fifo_queued "$1")" = 0 ]; }
 # daemon_stat FIELD: a daemon-level figure from the control socket (STATS).
 daemon_stat() { ctlraw "$RUN/xenlogd.sock" stats | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 # readers_are DOMID ID N: stream DOMID/ID has N readers attached.
