@@ -9,6 +9,8 @@
 #                          exit status (124: no answer within TIMEOUT)
 #   xh_poweroff            destroy the guests, power the host off, wait for QEMU
 #   xh_skip NAME REASON    count a scenario as skipped without running it
+#   xh_repack_next DIR     DIR/next/: DIR's xenlogd and libxenlog0 .debs as
+#                          version VERSION+upgrade1 (the upgrade scenario)
 #
 # Set before use: XH_SHARE (the 9p share: cmd/, results), XH_OVERLAY (qcow2),
 # XH_CACHE (image.sh's outputs), XH_LOG (all scenario output).  The boot is
@@ -137,4 +139,24 @@ xh_poweroff() {
         xh_say "the host did not power off: QEMU killed"
     fi
     xh_kill_qemu
+}
+
+# xh_repack_next DIR: the .debs of DIR again, as the next version
+# (VERSION+upgrade1, in DIR/next): the same files, so that the upgrade
+# scenario tests what dpkg, the maintainer scripts and the unit do.
+xh_repack_next() {
+    local d=$1 p deb v x
+    rm -rf "$d/next" "$d/repack"
+    mkdir -p "$d/next" "$d/repack" || return 1
+    for p in xenlogd libxenlog0; do
+        deb=$(ls "$d"/${p}_*.deb 2>/dev/null | head -n 1)
+        [ -n "$deb" ] || return 1
+        v=$(dpkg-deb -f "$deb" Version) || return 1
+        x="$d/repack/$p"
+        dpkg-deb -R "$deb" "$x" || return 1
+        sed -i "s/^Version: .*/Version: $v+upgrade1/" "$x/DEBIAN/control" || return 1
+        dpkg-deb -b "$x" "$d/next/${p}_$v+upgrade1_$(dpkg-deb -f "$deb" Architecture).deb" \
+            > /dev/null || return 1
+    done
+    rm -rf "$d/repack"
 }

@@ -11,8 +11,10 @@
 #                     on as the README says, a guest in /etc/xen/auto
 #   boot 2  service (1) streams (2) policy (4) flood (2) restart (3)
 #           bound (2) security (6) onoff (5)
-#   boot 3  service (1, the second boot) initscript (/etc/init.d/xenlogd with
-#           systemd's redirect bypassed, then the unit again) purge (5)
+#   boot 3  service (1, the second boot) upgrade (apt install of this build
+#           repacked as the next version, mid-flood) initscript
+#           (/etc/init.d/xenlogd with systemd's redirect bypassed, then the
+#           unit again) purge (5)
 # Each scenario is a file of this directory run in dom0 (over dom0-lib.sh) by
 # the agent; its checks print ok:/FAIL:/skip: and FIGURE lines.  Ends with
 # "N passed, N failed, N skipped"; a scenario the packages cannot run yet is
@@ -95,11 +97,15 @@ if [ -z "$NOPKG" ]; then
         NOPKG="no xenlogd_*.deb and libxenlog0_*.deb built"
 fi
 echo "FIGURE build_debs_s $(( $(date +%s) - t ))" >> "$XH_LOG"
+[ -n "$NOPKG" ] || xh_repack_next "$XH_SHARE/debs" || {
+    rm -rf "$XH_SHARE/debs/next"
+    xh_say "the next version could not be repacked: the upgrade scenario skips"
+}
 [ -z "$NOPKG" ] && xh_say "packages: $(cd "$XH_SHARE/debs" && echo *.deb)" ||
     xh_say "no packages: $NOPKG"
 
 BOOT2="service streams policy flood restart bound security onoff"
-BOOT3="service initscript purge"
+BOOT3="service upgrade initscript purge"
 skip_rest() {   # skip_rest REASON SCENARIO...: those not run (nor skipped) yet, skipped
     local s why=$1; shift
     for s; do
