@@ -7,8 +7,9 @@
 # blocks or gets EPIPE, the FIFO is held, each file within the limit, drops
 # counted and marked, everything written after the fault clears is in the files.
 # A pipe reader attached throughout sees every byte written, once, in order
-# (kept or dropped: docs/control.md), also across short writes, where it has
-# taken from the FIFO more than reached the file (sink.h, "ahead").
+# (kept or dropped: docs/control.md). A short write does not make a splice(2)
+# short (the kernel writes the rest in the same call); a reader that took
+# more than reached the file (sink.h, "ahead") is t-daemon-ahead's.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 [ "$(id -u)" = 0 ] || skip "needs root to mount FUSE"
 [ -c /dev/fuse ] || skip "no /dev/fuse"

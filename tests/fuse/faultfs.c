@@ -7,7 +7,11 @@
  *   eio      write fails with EIO          enospc  write fails with ENOSPC
  *   edquot   write fails with EDQUOT       short   write takes half (at least 1)
  *   rename   rename fails with EIO         open    open and create fail with EIO
- * For t-daemon-faults: real kernel errors on the daemon's log files.
+ *   stall    write waits 20 ms, then every other one fails with EAGAIN
+ *            and the others take half: a splice(2) into the file stops
+ *            part-way, or moves nothing
+ * For t-daemon-faults and t-daemon-ahead: real kernel errors on the daemon's
+ * log files.
  */
 #define _GNU_SOURCE
 #define FUSE_USE_VERSION 31
@@ -128,7 +132,14 @@ static int ff_write(const char *path, const char *buf, size_t size, off_t off,
         return -ENOSPC;
     if (strcmp(f, "edquot") == 0)
         return -EDQUOT;
-    if (strcmp(f, "short") == 0 && size > 1)
+    if (strcmp(f, "stall") == 0) {
+        static unsigned calls;
+
+        usleep(20000);
+        if (__atomic_fetch_add(&calls, 1, __ATOMIC_RELAXED) % 2)
+            return -EAGAIN;
+    }
+    if ((strcmp(f, "short") == 0 || strcmp(f, "stall") == 0) && size > 1)
         size /= 2;
     n = pwrite((int)fi->fh, buf, size, off);
     return n < 0 ? -errno : (int)n;
