@@ -122,8 +122,17 @@ static void connect_failed(struct collector *c, int err)
 
 static void start(struct collector *c)
 {
-    int fd = socket(c->t.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd;
 
+    if (!c->t.addrlen) {        /* its name was not found at start (config.c) */
+        char what[sizeof(c->t.why) + 64];
+
+        snprintf(what, sizeof(what), "its name was not found at start (%s)", c->t.why);
+        c->fig->connect_failures++;
+        down(c, -1, what);
+        return;
+    }
+    fd = socket(c->t.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         connect_failed(c, errno);
         return;
@@ -222,6 +231,8 @@ void collector_free(struct collector *c)
 
 bool collector_is(const struct collector *c, const struct fwd_target *t)
 {
+    if (!t->addrlen)            /* not found at start: one link per name */
+        return !c->t.addrlen && c->t.port == t->port && strcmp(c->t.host, t->host) == 0;
     return c->t.addrlen == t->addrlen && memcmp(&c->t.addr, &t->addr, t->addrlen) == 0;
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "log.h"
 #include "util.h"
 #include "validate.h"
 
@@ -77,6 +78,29 @@ static bool lookups_over;
 void config_lookups_end(void)
 {
     lookups_over = true;
+}
+
+/* Does some kind of p forward to t's name? */
+static bool policy_names(const struct policy *p, const struct fwd_target *t)
+{
+    unsigned k;
+
+    for (k = 0; k < KIND_COUNT; k++)
+        if (p->kind[k].forward_syslog.port == t->port &&
+            strcmp(p->kind[k].forward_syslog.host, t->host) == 0)
+            return true;
+    return false;
+}
+
+void policy_warn_unresolved(const struct policy *p)
+{
+    unsigned i;
+
+    for (i = 0; i < n_names_seen; i++)
+        if (!names_seen[i].addrlen && policy_names(p, &names_seen[i]))
+            log_warnx(-1, "forward_syslog %s:%u: %s; its lines are not forwarded until "
+                      "xenlogd restarts with the name resolving",
+                      names_seen[i].host, names_seen[i].port, names_seen[i].why);
 }
 
 const char *kind_name(enum log_kind k)
@@ -223,15 +247,20 @@ static const char *lookup_name(struct fwd_target *t)
         return "a name not seen at start: the sandbox allows no lookup now "
                "(write the address, or restart xenlogd)";
     snprintf(port, sizeof(port), "%u", t->port);
-    if ((e = getaddrinfo(t->host, port, &hints, &res)) != 0)
-        return e == EAI_SYSTEM ? strerror(errno) : gai_strerror(e);
-    if (res->ai_addrlen <= sizeof(t->addr)) {
-        memcpy(&t->addr, res->ai_addr, res->ai_addrlen);
-        t->addrlen = res->ai_addrlen;
+    if ((e = getaddrinfo(t->host, port, &hints, &res)) != 0) {
+        snprintf(t->why, sizeof(t->why), "%s",
+                 e == EAI_SYSTEM ? strerror(errno) : gai_strerror(e));
+    } else {
+        if (res->ai_addrlen <= sizeof(t->addr)) {
+            memcpy(&t->addr, res->ai_addr, res->ai_addrlen);
+            t->addrlen = res->ai_addrlen;
+        }
+        freeaddrinfo(res);
+        if (!t->addrlen)
+            snprintf(t->why, sizeof(t->why), "no usable address");
     }
-    freeaddrinfo(res);
-    if (!t->addrlen)
-        return "no usable address";
+    /* Not found (the network or DNS may not be up at boot): the daemon
+     * starts all the same, with this collector down (collector.c). */
     if (n_names_seen < NAMES_SEEN)
         names_seen[n_names_seen++] = *t;
     return NULL;

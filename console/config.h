@@ -27,12 +27,14 @@ enum compress_kind { COMPRESS_NONE, COMPRESS_ZSTD };
 #define SYSLOG_HOST_MAX 253         /* a DNS name; a numeric address is shorter */
 #define SYSLOG_HOSTNAME_MAX 255     /* RFC 5424 HOSTNAME */
 
-/* forward_syslog = HOST:PORT; addrlen 0: off. */
+/* forward_syslog = HOST:PORT; host "": off. A name whose lookup failed at
+ * start has addrlen 0 and why: its collector stays down (collector.c). */
 struct fwd_target {
     char host[SYSLOG_HOST_MAX + 1]; /* as written (without the brackets of IPv6) */
     uint16_t port;
     socklen_t addrlen;
     struct sockaddr_storage addr;   /* numeric, or looked up at load time */
+    char why[96];                   /* addrlen 0: why the lookup failed */
 };
 
 struct kind_policy {
@@ -58,6 +60,9 @@ struct policy {
 /* The built-in policy: what a host without a config file gets. */
 void policy_defaults(struct policy *p);
 
+/* Logs each forward_syslog name of p that was not found at start. */
+void policy_warn_unresolved(const struct policy *p);
+
 /* The settings of one kind of log. */
 static inline const struct kind_policy *policy_kind(const struct policy *p, enum log_kind k)
 {
@@ -67,7 +72,7 @@ static inline const struct kind_policy *policy_kind(const struct policy *p, enum
 /* Does this kind forward its lines anywhere? */
 static inline bool kind_forwards(const struct kind_policy *kp)
 {
-    return kp->forward_journal || kp->forward_syslog.addrlen != 0;
+    return kp->forward_journal || kp->forward_syslog.host[0] != '\0';
 }
 
 /* 1 to len printable US-ASCII characters, no blank (RFC 5424 HOSTNAME,

@@ -310,7 +310,7 @@ struct fwd_sink *forward_attach(struct forward *f, struct sinks *l, const struct
     if (!kind_forwards(kp))
         return NULL;
     if (!(s = calloc(1, sizeof(*s))) ||
-        (kp->forward_syslog.addrlen && !(s->link = link_get(f, &kp->forward_syslog)))) {
+        (kp->forward_syslog.host[0] && !(s->link = link_get(f, &kp->forward_syslog)))) {
         log_err(ENOMEM, "stream %u/%u: forwarding", m->domid, m->id);
         free(s);
         return NULL;

@@ -81,6 +81,7 @@ static void reload(struct xld *d)
     } else {
         d->policy = p;
         d->figures.config_loads++;
+        policy_warn_unresolved(&p);
         log_info("SIGHUP: %s %s; reopening the log files",
                  r == 1 ? "no config file, built-in policy:" : "policy re-read from",
                  d->config_path);
@@ -479,6 +480,7 @@ int main(int argc, char **argv)
     if (log_init(!o.foreground, o.verbose) < 0)
         return EXIT_SYSTEM;
     raise_fd_limit(&d);
+    policy_warn_unresolved(&d.policy);
     int nr = notify_open();         /* before the sandbox: no socket after */
     if (nr < 0)
         log_warnx(-nr, "cannot reach $NOTIFY_SOCKET");

@@ -6,7 +6,9 @@
 # structured data, read back field by field as rsyslog parsed it. A stopped
 # collector costs the file nothing (every line in the file), the lines it
 # missed are counted, and forwarding resumes by itself when it is back. A
-# burst over forward_rate_lines: counted drops, the file complete.
+# burst over forward_rate_lines: counted drops, the file complete. A name
+# not found at start (DNS not up yet at boot) does not keep the daemon down:
+# that collector stays down, the files get every line.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 . "$TOP_SRCDIR/tests/lib/rsyslog.sh"
 t_store
@@ -25,7 +27,7 @@ STALL_TO=127.0.0.1:$RS_PORT
 say "config: forward settings refused with file:line"
 for bad in "forward_syslog = 127.0.0.1" "forward_syslog = ::1:514" "forward_syslog = [::1]:0" \
     "forward_syslog = 127.0.0.1:65536" "forward_syslog = bad_name!:514" \
-    "forward_syslog = no-such-host.invalid:514" "[qdisk]\ntimestamp = maybe" \
+    "[qdisk]\ntimestamp = maybe" \
     "compress = gzip" "boot_marker = 1" "forward_rate_lines = 0" "forward_rate_bytes = 1" \
     "[serial]\nsyslog_hostname = h" "syslog_hostname = a b" "forward_journal = yes\nforward_journal = no"; do
     printf "$bad\n" >"$CONF"
@@ -169,5 +171,26 @@ printf 'boot_marker = no\n[other]\nforward_syslog = localhost:%s\n' "$RS_PORT" >
 kill -HUP "$XLD_PID"
 retry 10 logged "$CONF:3: forward_syslog: 'localhost:$RS_PORT': a name not seen at start" ||
     fail "not refused: $(tail -n 3 "$T/xenlogd.log")"
+xld_stop
+
+say "a name not found at start (no DNS yet at boot): the daemon starts, that collector down"
+printf 'boot_marker = no\n[other]\nforward_syslog = no-such-host.invalid:514\n' >"$CONF"
+xld_start
+logged "forward_syslog no-such-host.invalid:514: .*not forwarded until xenlogd restarts" ||
+    fail "no warning at start: $(tail -n 3 "$T/xenlogd.log")"
+stream 6 1 "$LOG/nohost.log" 1048576 2
+wait_state 6 1 ready
+seq 1 1000 >"$RUN/s.6.1.fifo"
+retry 10 test "$(lines "$LOG/nohost.log")" = 1000 || fail "nohost.log: $(lines "$LOG/nohost.log") of 1000 lines"
+retry 10 logged "collector no-such-host.invalid:514: .*dropped" || fail "the collector not said down"
+[ "$(dfig forward_collectors_up)" = 0 ] && [ "$(dfig forward_connect_failures)" -ge 1 ] ||
+    fail "stats: up $(dfig forward_collectors_up), connect failures $(dfig forward_connect_failures)"
+taken=$(nlogged "SIGHUP: policy re-read") refused=$(nlogged "SIGHUP: .*the policy in force is kept")
+kill -HUP "$XLD_PID"
+retry 10 at_least $((taken + 1)) nlogged "SIGHUP: policy re-read" ||
+    fail "SIGHUP with the same name not taken: $(tail -n 3 "$T/xenlogd.log")"
+[ "$(nlogged "SIGHUP: .*the policy in force is kept")" = "$refused" ] ||
+    fail "SIGHUP with the same name refused: $(tail -n 3 "$T/xenlogd.log")"
+echo "no-such-host.invalid: started, 1000 lines in the file, collector down ($(dfig forward_connect_failures) connect failures), SIGHUP taken"
 xld_stop
 rs_stop
