@@ -3,7 +3,8 @@
 # The host's policy (xenlogd.conf(5)): limit/copies defaults per log kind
 # for streams that leave the nodes out, caps that clamp, a bad config at
 # start refused with file:line, SIGHUP re-reading it (new streams get the
-# new policy; a bad file keeps the old one).
+# new policy; a bad file keeps the old one). The shipped etc/xenlogd.conf,
+# every setting uncommented, is taken and gives each kind its built-in values.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_store
 CONF=$T/xenlogd.conf
@@ -151,4 +152,18 @@ printf 'max_limit = 8K\nmax_copies = 1\n' >"$CONF"
 xld_start
 bare 4 1 "$LOG/qemu-dm-capped.log"
 got 4 1 8192 1 qemu-dm
+xld_stop
+
+say "the shipped etc/xenlogd.conf, every setting uncommented: taken, each kind as built in"
+sed -e 's/^#\([a-z_]* =\)/\1/' -e 's/^#\(\[[a-z-]*\]\)$/\1/' -e '/^forward_/d' \
+    "$TOP_SRCDIR/etc/xenlogd.conf" >"$CONF"
+grep -c '^[a-z_]* =\|^\[' "$CONF" | sed 's/^/settings uncommented: /'
+xld_start
+logged "policy from $CONF" || fail "the uncommented shipped config not taken: $(tail -n 3 "$T/xenlogd.log")"
+bare 5 1 "$LOG/qdisk-5.log"
+got 5 1 1048576 2 qdisk
+bare 5 2 "$LOG/bootloader.5.log"
+got 5 2 1048576 1 bootloader
+bare 5 3 "$LOG/qemu-dm-shipped.log"
+got 5 3 2097152 4 qemu-dm
 xld_stop
