@@ -79,7 +79,7 @@ struct xlc_stream_info {
 /* The daemon's figures. Later versions only append fields: a client reads
  * the fields its body holds (len) and ignores any more. */
 struct xlc_daemon_info {
-    uint32_t version;          /* 1 */
+    uint32_t version;          /* 2 (version 1: the first 128 bytes) */
     uint32_t streams;          /* known: ready, pending and in error */
     uint32_t ready;
     uint32_t errored;

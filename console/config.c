@@ -65,7 +65,7 @@ static const struct keydef {
 /* What the file set, and on which line (0: not set). */
 struct parsed {
     struct kind_policy kp[KIND_COUNT + 1];
-    unsigned line[KIND_COUNT + 1][K_PER_KIND];
+    unsigned line[KIND_COUNT + 1][K_COUNT];    /* where each key was set, or 0 */
     struct policy p;
 };
 
@@ -406,7 +406,7 @@ static int set_key(struct parsed *ps, int sect, enum key k, const char *val, con
 
     if (k >= K_PER_KIND && sect != GLOBAL)
         return bad(err, errlen, name, line, "%s: only before the first [section]", kd->name);
-    if (k < K_PER_KIND && ps->line[sect][k])
+    if (ps->line[sect][k])
         return bad(err, errlen, name, line, "%s: set twice", kd->name);
     if ((why = parse_value(&ps->kp[sect], &ps->p, k, val))) {
         if (kd->min && strncmp(why, "below", 5) == 0)
@@ -414,8 +414,7 @@ static int set_key(struct parsed *ps, int sect, enum key k, const char *val, con
                        (unsigned long long)kd->min, kd->type == T_SIZE ? " bytes" : "");
         return bad(err, errlen, name, line, "%s: '%s': %s", kd->name, val, why);
     }
-    if (k < K_PER_KIND)
-        ps->line[sect][k] = line;
+    ps->line[sect][k] = line;
     return 0;
 }
 

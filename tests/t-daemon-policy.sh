@@ -39,7 +39,8 @@ grep -qF "$CONF:5: unknown key 'max_age'" "$T/bad.err" || fail "no file:line rea
 [ ! -S "$RUN/xenlogd.sock" ] || fail "a refused daemon made its socket"
 xenstore-read /tool/xenlogd/pid 2>/dev/null && fail "a refused daemon advertised itself"
 for bad in "limit = 4Q" "copies = 100" "[nosuch]" "limit 4K" "[qdisk]\nlimit = 2G" \
-    "[other]\nmax_total_size = 1G" "max_limit = 8K\n[serial]\nlimit = 16K"; do
+    "[other]\nmax_total_size = 1G" "max_age_days = 1\nmax_age_days = 2" \
+    "max_limit = 8K\n[serial]\nlimit = 16K"; do
     printf "$bad\n" >"$CONF"
     rc=0
     "$XENLOGD" --foreground --run-dir "$RUN" --log-dir "$LOG" --config "$CONF" 2>"$T/bad.err" ||

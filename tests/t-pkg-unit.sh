@@ -136,4 +136,18 @@ grep -q '^# X-Start-Before:.*xendomains' "$I" || fail "X-Start-Before lacks xend
 for a in start stop restart force-reload status; do
     grep -q "^$a[|)]\|[|]$a)" "$I" || fail "no $a action"
 done
+if [ "$(cat /sys/hypervisor/type 2>/dev/null)" != xen ] && [ -r /lib/lsb/init-functions ]; then
+    # Outside a Xen dom0, start does nothing (exit 0), status says "not running"
+    # (3). SYSTEMCTL_SKIP_REDIRECT: run the script itself, not systemctl.
+    export SYSTEMCTL_SKIP_REDIRECT=1
+    sed -e "s|^DAEMON=.*|DAEMON=$TOP_BUILDDIR/console/xenlogd|" -e "s|^PIDFILE=.*|PIDFILE=$T/none.pid|" \
+        "$I" >"$T/init"
+    rc=0; sh "$T/init" start >"$T/init.out" 2>&1 || rc=$?
+    [ $rc = 0 ] || fail "start outside a Xen dom0: exit $rc, want 0: $(cat "$T/init.out")"
+    rc=0; sh "$T/init" status >"$T/init.out" 2>&1 || rc=$?
+    [ $rc = 3 ] || fail "status outside a Xen dom0: exit $rc, want 3 (LSB: not running)"
+    echo "   outside a Xen dom0: start exits 0 and does nothing, status 3"
+else
+    skip_part "the init script outside a Xen dom0: this is one (or no /lib/lsb/init-functions)"
+fi
 say "ok"

@@ -52,8 +52,9 @@ static const struct cmd_spec spec_main = {
 /* The options of the commands that open a stream (run, serial). */
 enum { O_LIMIT = 1, O_COPIES, O_TIMEOUT };
 static const struct opt stream_opts[] = {
-    { "limit", 0, "N", O_LIMIT, "bytes per file, 1024..1T, suffix K, M, G or T (default 2M)" },
-    { "copies", 0, "N", O_COPIES, "old files kept, 0..99 (default 4)" },
+    { "limit", 0, "N", O_LIMIT, "bytes per file, 1024..1T, suffix K, M, G or T "
+      "(default: the host's policy)" },
+    { "copies", 0, "N", O_COPIES, "old files kept, 0..99 (default: the host's policy)" },
     { "timeout", 0, "MS", O_TIMEOUT, "wait at most MS milliseconds for xenlogd (default 5000)" },
     { 0 },
 };
