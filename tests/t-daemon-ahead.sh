@@ -12,21 +12,11 @@
 # what the reader saw is, byte for byte, the start of what the files hold
 # (docs/protocol.md "Data path and loss", docs/control.md).
 . "$TOP_SRCDIR/tests/lib/common.sh"
-[ "$(id -u)" = 0 ] || skip "needs root to mount FUSE"
-[ -c /dev/fuse ] || skip "no /dev/fuse"
-pkg-config --exists fuse3 2>/dev/null || skip "libfuse3-dev not installed"
-command -v fusermount3 >/dev/null || skip "fuse3 not installed"
-cc -std=gnu11 -Wall -Wextra -Werror -O2 $(pkg-config --cflags fuse3) -o "$T/faultfs" \
-    "$TOP_SRCDIR/tests/fuse/faultfs.c" $(pkg-config --libs fuse3) || fail "faultfs does not build"
+. "$TOP_SRCDIR/tests/lib/faultfs.sh"
 t_store
-mkdir "$T/back" "$LOG/f"
-CTL=$T/fault
-echo stall >"$CTL"
-"$T/faultfs" "$T/back" "$CTL" "$LOG/f" -o attr_timeout=0,entry_timeout=0,negative_timeout=0 ||
-    skip "cannot mount FUSE"
-trap 'rc=$?; t_cleanup; fusermount3 -u "$LOG/f" 2>/dev/null || umount -l "$LOG/f"; exit $rc' EXIT
+faultfs_mount stall
 F=$LOG/f/x.log FIFO=$RUN/s.0.1.fifo
-N=4000                      # lines of 64 bytes: 256000 bytes, within the FIFO
+N=4000                      # lines of 61 bytes: 244000 bytes, within the FIFO
 xld_start
 stream 0 1 "$F" 16777216 0
 wait_state 0 1 ready

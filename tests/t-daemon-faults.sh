@@ -11,19 +11,9 @@
 # short (the kernel writes the rest in the same call); a reader that took
 # more than reached the file (sink.h, "ahead") is t-daemon-ahead's.
 . "$TOP_SRCDIR/tests/lib/common.sh"
-[ "$(id -u)" = 0 ] || skip "needs root to mount FUSE"
-[ -c /dev/fuse ] || skip "no /dev/fuse"
-pkg-config --exists fuse3 2>/dev/null || skip "libfuse3-dev not installed"
-command -v fusermount3 >/dev/null || skip "fuse3 not installed"
-cc -std=gnu11 -Wall -Wextra -Werror -O2 $(pkg-config --cflags fuse3) -o "$T/faultfs" \
-    "$TOP_SRCDIR/tests/fuse/faultfs.c" $(pkg-config --libs fuse3) || fail "faultfs does not build"
+. "$TOP_SRCDIR/tests/lib/faultfs.sh"
 t_store
-mkdir "$T/back" "$LOG/f"
-CTL=$T/fault
-echo none >"$CTL"
-"$T/faultfs" "$T/back" "$CTL" "$LOG/f" -o attr_timeout=0,entry_timeout=0,negative_timeout=0 ||
-    skip "cannot mount FUSE"
-trap 'rc=$?; t_cleanup; fusermount3 -u "$LOG/f" 2>/dev/null || umount -l "$LOG/f"; exit $rc' EXIT
+faultfs_mount none
 LIMIT=16384 COPIES=3
 xld_start
 stream 0 1 "$LOG/f/x.log" $LIMIT $COPIES

@@ -156,6 +156,19 @@ xh_numbered() {
              { last = $1 } END { print first + 0, last + 0, lost + 0 }'
 }
 
+# xh_no_gap BASE COPIES LAST0 EVENT: the kept lines of BASE reach back past
+# line LAST0 (the last before EVENT: restart, upgrade) and count up without
+# a gap; figures EVENT_window and EVENT_lost_lines
+xh_no_gap() {
+    local first lastn lost
+    xh_kept_copy "$1" "$2" "/tmp/kept-$4" || { fail "no consistent copy of the kept files"; return; }
+    read -r first lastn lost < <(xh_numbered "/tmp/kept-$4")
+    figure "$4_window" "$first..$lastn"
+    figure "$4_lost_lines" "$lost"
+    check "the kept lines reach back past the $4 ($first <= $3)" [ "${first:-0}" -le "$3" ]
+    check "0 lines lost across the $4" [ "$lost" = 0 ]
+}
+
 # xh_kept_files_ok BASE LIMIT COPIES: no file over LIMIT, no BASE.(COPIES+1)
 xh_kept_files_ok() {
     local f
