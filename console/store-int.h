@@ -84,6 +84,7 @@ struct store {
     int req_fd;               /* eventfd: wakes the store thread */
     struct loop_fd lf;        /* eventfd: wakes the loop */
     bool stop, exited, unadvertised;
+    bool hung;                      /* it did not answer at exit: wait no more */
     struct name_cache names[NAME_CACHE];  /* the store thread's */
     struct errset errs;                   /* the store thread's */
 };

@@ -139,8 +139,10 @@ void store_unadvertise(struct store *st)
     if (!(m = store_msg_new(M_UNADVERTISE, 0, 0)))
         return;
     store_post(st, &st->req, st->req_fd, m);
-    if (!wait_for(st, &st->unadvertised))
+    if (!wait_for(st, &st->unadvertised)) {
         log_warn("xenstore does not answer: " ADVERT " left in place");
+        st->hung = true;
+    }
 }
 
 void store_free(struct store *st)
@@ -152,7 +154,8 @@ void store_free(struct store *st)
         st->stop = true;
         pthread_mutex_unlock(&st->mu);
         store_wake(st->req_fd);
-        if (!wait_for(st, &st->exited)) {
+        /* At most STOP_WAIT_S in all: once is enough to know it is hung. */
+        if (st->hung || !wait_for(st, &st->exited)) {
             /* Blocked in a call to a hung xenstored: leave it (we exit). */
             log_warn("xenstore does not answer: not waiting for it");
             pthread_detach(st->thread);

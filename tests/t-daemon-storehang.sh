@@ -5,7 +5,9 @@
 # thread. Two streams are written throughout an 8 s stop (four pings); the
 # data keeps reaching the files at the writer's rate; the writers never block;
 # the control socket answers.
-# Once the store runs again, a new stream is set up as usual.
+# Once the store runs again, a new stream is set up as usual. SIGTERM with
+# the store stopped: the daemon exits 0 within the 2 s it gives the store,
+# and the next daemon adopts the streams.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_store
 xld_start
@@ -57,4 +59,24 @@ linecheck 8 <"$LOG/b.log" || fail "stream 2 lost lines"
 say "the store runs again: a new stream gets ready"
 stream 0 3 "$LOG/c.log" 65536 1
 wait_state 0 3 ready 30
+
+say "SIGTERM with the store stopped: the daemon exits 0 at once; the next one adopts"
+kill -STOP "$XS_PID"
+retry 10 stopped || fail "xenstored did not stop"
+gone() { ! grep -q '^State:[[:space:]]*[^Z]' "/proc/$XLD_PID/status" 2>/dev/null; }
+t0=$(date +%s%N)
+kill -TERM "$XLD_PID"
+retry 20 gone || fail "the daemon did not exit within 20 s of SIGTERM with the store stopped"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+rc=0; wait "$XLD_PID" || rc=$?
+XLD_PID=
+[ $rc = 0 ] || fail "the daemon exited $rc"
+echo "exit after SIGTERM with the store stopped: $ms ms"
+# At most 2 s for the store (docs/protocol.md); valgrind is slower.
+[ -n "${XENLOGD_WRAP:-}" ] || [ "$ms" -le 3500 ] || fail "exit took $ms ms"
+cont
+xld_start
+wait_state 0 1 ready
+echo "after the store hung: adopted" 1<>"$RUN/s.0.1.fifo"
+retry 10 grep -q "after the store hung: adopted" "$LOG/a.log" || fail "the next daemon did not adopt stream 1"
 xld_stop
