@@ -1,6 +1,7 @@
 #!/bin/bash
 # Every invalid parameter gets state=error and a reason, touches nothing on
-# disk, and the daemon goes on serving the other streams.
+# disk, and the daemon goes on serving the other streams. Two live streams
+# never share a file or a FIFO; a ready stream ignores rewrites of its nodes.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_store
 OUT=$T/outside
@@ -90,7 +91,7 @@ sleep 1
 xenstore-read /libxl/4/logging/2/state 2>/dev/null && fail "state written into a removed stream"
 [ ! -e "$LOG/mid.log" ] || fail "mid.log created"
 
-say "the daemon still serves: a good stream, then a second stream on the same file"
+say "the daemon still serves: a good stream; a second one on its file, one on its FIFO; its nodes rewritten"
 stream 4 3 "$LOG/good.log" 4096 1 "$RUN/ok1.fifo"
 wait_state 4 3 ready
 exec 3<>"$RUN/ok1.fifo"
@@ -100,6 +101,19 @@ stream 4 4 "$LOG/good.log" 4096 1 "$RUN/good.fifo"
 wait_state 4 4 error
 case $(xenstore-read /libxl/4/logging/4/error) in "file: in use by stream 4/3") ;;
     *) fail "shared file: $(xenstore-read /libxl/4/logging/4/error)";; esac
+stream 4 5 "$LOG/other.log" 4096 1 "$RUN/ok1.fifo"
+wait_state 4 5 error
+case $(xenstore-read /libxl/4/logging/5/error) in "pipe: in use by stream 4/3") ;;
+    *) fail "shared pipe: $(xenstore-read /libxl/4/logging/5/error)";; esac
+echo "still one" >&3
+retry 10 grep -q "still one" "$LOG/good.log" || fail "the first stream lost its FIFO to the second"
+[ ! -e "$LOG/other.log" ] || fail "other.log created for a stream on another's FIFO"
+xenstore-rm /libxl/4/logging/5
+xenstore-write /libxl/4/logging/3/file "$LOG/moved.log" /libxl/4/logging/3/limit 999999
+echo "after a rewrite" >&3
+retry 10 grep -q "after a rewrite" "$LOG/good.log" || fail "a ready stream followed a rewrite of its nodes"
+state_is 4 3 ready || fail "a rewrite of a ready stream's nodes changed its state"
+[ ! -e "$LOG/moved.log" ] || fail "a rewrite of a ready stream's file node was taken"
 
 say "an errored stream is retried when a node is rewritten"
 xenstore-write /libxl/4/logging/4/file "$LOG/fixed.log"
