@@ -76,7 +76,7 @@ rm "$LOG/s.log"
 n=$(feed G "$LOG/s.log") || fail "not made anew once the symlink went"
 
 say "no signal an admin might send kills it"
-for sig in USR1 USR2 ALRM PIPE XFSZ VTALRM PROF IO PWR RTMIN RTMIN+5 RTMAX; do
+for sig in USR1 USR2 ALRM PIPE XFSZ VTALRM PROF IO PWR STKFLT RTMIN RTMIN+5 RTMAX; do
     kill -s "$sig" "$XLD_PID" || fail "kill -s $sig"
 done
 stream 0 2 "$LOG/after-signals.log" 4096 1
@@ -128,4 +128,11 @@ grep -q "s.log" "$T/list" || fail "xenlog list lacks the stream"
 ctlraw "$RUN/xenlogd.sock" stats | tee "$T/stats"
 grep -q "^DAEMON version=2 streams=2 ready=2" "$T/stats" || fail "stats"
 ctlraw "$RUN/xenlogd.sock" attach:0,1,64,0 | grep -q "^OK" || fail "attach refused"
-xld_stop
+
+say "SIGINT: as SIGTERM, exit 0, the advertisement removed, the streams stay ready"
+kill -INT "$XLD_PID"
+rc=0; wait "$XLD_PID" || rc=$?
+XLD_PID=
+[ $rc = 0 ] || fail "exit $rc after SIGINT"
+xenstore-read /tool/xenlogd/pid 2>/dev/null && fail "the advertisement left after SIGINT"
+state_is 0 1 ready || fail "stream 0/1 not ready after SIGINT"
