@@ -4,7 +4,7 @@
 # by the total cap; never a live stream's file, never a file the daemon did
 # not write (libxl's own logs, a file put in place of one of its files, a
 # hard link, a symlink); at start, periodically, after a stream ends; the
-# record survives a restart.
+# record survives a restart; compressed copies (.zst) go like the raw ones.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_store
 CONF=$T/xenlogd.conf
@@ -146,5 +146,24 @@ grep -q " bootloader.4.log$" "$LOG/.xenlogd.files" || fail "not in the record at
 old "31 days ago" "$LOG/bootloader.4.log"
 xld_start
 retry 20 sh -c "[ ! -e '$LOG/bootloader.4.log' ]" || fail "not removed by the pass at start"
+must_exist "$LOG/live.log" "$LOG/xl-guest.log" "$LOG/qemu-dm-old.log"
+
+say "compressed copies (.zst) are the daemon's own: they go by age like the raw file"
+printf 'boot_marker = no\nmax_age_days = 30\nmax_total_size = 0\nretention_interval = 1\n[qdisk]\ncompress = zstd\n' >"$CONF"
+kill -HUP "$XLD_PID"
+retry 10 sh -c "[ \$(grep -c 'SIGHUP: policy re-read' '$T/xenlogd.log') -ge 1 ]" || fail "no reload"
+stream 6 1 "$LOG/qdisk-6.log" 4096 2
+wait_state 6 1 ready
+fill 6 1 30000
+zst_made() { ls "$LOG"/qdisk-6.log.*.zst >/dev/null 2>&1; }
+retry 30 zst_made || fail "no qdisk-6.log.*.zst: $(ls "$LOG" | grep qdisk-6)"
+finish 6 1
+zst=$(ls "$LOG"/qdisk-6.log.*.zst | wc -l) all=$(ls "$LOG"/qdisk-6.log* | wc -l)
+removed=$(daemon_stat files_removed)
+old "40 days ago" "$LOG"/qdisk-6.log*
+retry 20 sh -c "! ls '$LOG'/qdisk-6.log* >/dev/null 2>&1" || fail "stay: $(ls "$LOG" | grep qdisk-6)"
+[ "$(daemon_stat files_removed)" = $((removed + all)) ] ||
+    fail "files_removed $(daemon_stat files_removed), want $((removed + all))"
+echo "qdisk-6: its $all files, $zst of them .zst, removed by age"
 must_exist "$LOG/live.log" "$LOG/xl-guest.log" "$LOG/qemu-dm-old.log"
 xld_stop
