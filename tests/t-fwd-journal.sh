@@ -6,7 +6,8 @@
 # (binary-safe when it holds a newline), XEN_STREAM, ..., read back with
 # journalctl. A kind that does not forward sends nothing; with journald
 # stopped the file goes on and the lines are counted unsent; it comes back
-# without the daemon doing anything.
+# without the daemon doing anything. With journald stalled (SIGSTOP, its
+# socket full) the daemon never waits: the file takes every line at once.
 . "$TOP_SRCDIR/tests/lib/journald.sh"
 jd_namespace "$@"
 . "$TOP_SRCDIR/tests/lib/common.sh"
@@ -21,6 +22,8 @@ cat >"$T/xenlogd.conf" <<'EOF'
 boot_marker = no
 [qemu-dm]
 forward_journal = yes
+forward_rate_lines = 1000000
+forward_rate_bytes = 1G
 EOF
 xld_start
 DOMAIN=$'g7 "quoted"\nsecond line'
@@ -68,5 +71,21 @@ retry 10 logged "stream 7/1: forwarded" || fail "no figures"
 grep "stream 7/1: forwarded" "$T/xenlogd.log"
 logged "stream 7/1: forwarded 23 lines .* journal 3 sent, 20 unsent;" || fail "figures"
 ! jd_json XEN_DOMID=7 | grep -q "while down" || fail "a line sent while down arrived"
+
+say "journald stalled (SIGSTOP): sends never wait, the file takes every line"
+stream 7 3 "$LOG/qemu-dm-g7b.log" 33554432 1
+wait_state 7 3 ready
+kill -STOP "$JD_PID"
+t0=$(date +%s%N)
+yes "$(printf 'stalled %0100d' 0)" | head -n 200000 1<>"$RUN/s.7.3.fifo"
+retry 30 at_least 200000 lines "$LOG/qemu-dm-g7b.log" ||
+    fail "file: $(lines "$LOG/qemu-dm-g7b.log") of 200000 lines with journald stopped"
+echo "200000 lines (21.8 MB) into the file in $(( ($(date +%s%N) - t0) / 1000000 )) ms with journald stopped"
+kill -CONT "$JD_PID"
+xenstore-rm /libxl/7/logging/3
+retry 10 logged "stream 7/3: forwarded" || fail "no figures for 7/3"
+grep "stream 7/3: forwarded" "$T/xenlogd.log"
+logged "stream 7/3: forwarded 200000 lines .* journal [0-9]+ sent, [1-9][0-9]* unsent;" ||
+    fail "7/3: not counted unsent while journald was stopped"
 xld_stop
 jd_stop
