@@ -3,12 +3,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../common/exitcode.h"
 #include "config.h"
 #include "log.h"
 #include "sandbox.h"
@@ -95,8 +98,29 @@ static int landlock_enter(int run_dirfd, int log_dirfd, int conf_dirfd)
     return abi;
 }
 
+/* For t-daemon-seccomp: XENLOGD_LANDLOCK_SELFTEST=PATH, a file outside the
+ * daemon's dirs, which Landlock must keep it from reading and from making a
+ * file beside; says which, and exits (0 only if both were refused). */
+static _Noreturn void landlock_selftest(const char *path)
+{
+    char made[4096];
+    int rd = open(path, O_RDONLY | O_CLOEXEC), rd_errno = errno, wr, wr_errno;
+
+    snprintf(made, sizeof(made), "%s.made", path);
+    wr = open(made, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    wr_errno = errno;
+    if (rd < 0 && rd_errno == EACCES && wr < 0 && wr_errno == EACCES) {
+        log_info("landlock selftest: reading %s and making %s refused (EACCES)", path, made);
+        _exit(EXIT_SUCCESS);
+    }
+    log_err(-1, "landlock selftest: read %s: %s; make %s: %s", path,
+            rd >= 0 ? "allowed" : strerror(rd_errno), made, wr >= 0 ? "allowed" : strerror(wr_errno));
+    _exit(XL_EXIT_FAILURE);
+}
+
 int sandbox_enter(int run_dirfd, int log_dirfd, int conf_dirfd)
 {
+    const char *selftest = getenv("XENLOGD_LANDLOCK_SELFTEST");
     int abi, sc;
 
     /* Neither Landlock (/etc/hosts, resolv.conf) nor seccomp (UDP sockets)
@@ -111,5 +135,7 @@ int sandbox_enter(int run_dirfd, int log_dirfd, int conf_dirfd)
         log_info("sandbox: landlock off, seccomp %s", sc == 0 ? "on" : "off");
     if (sc == 0 && seccomp_selftest_wanted())
         seccomp_selftest();
+    if (abi > 0 && selftest && *selftest)
+        landlock_selftest(selftest);
     return abi < 0 ? abi : sc;
 }

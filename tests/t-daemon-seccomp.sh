@@ -2,7 +2,8 @@
 # The seccomp filter: in force in every thread of the daemon (libxenstore's
 # reader too, and the one made again after xenstored restarts) while it does
 # its whole job; a forbidden call kills it with SIGSYS and says which;
-# --no-sandbox turns it off. Under valgrind it is off (and said to be).
+# Landlock refuses a file outside its dirs (read or made); --no-sandbox
+# turns them off. Under valgrind seccomp is off (and said to be).
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_store
 
@@ -91,6 +92,21 @@ cat "$T/selftest.log"
 [ $rc = $((128 + 31)) ] || fail "selftest: exit $rc, want death by SIGSYS (159)"
 grep -q "seccomp: system call [0-9]* refused" "$T/selftest.log" || fail "selftest: call not named"
 ! grep -q "was not refused" "$T/selftest.log" || fail "selftest: socket(AF_INET) went through"
+
+say "Landlock: a file outside the dirs can be neither read nor made"
+if grep -q "sandbox: landlock off" "$T/xenlogd.log"; then
+    skip_part "Landlock is off on this kernel (the log says so)"
+else
+    echo secret >"$T/outside"
+    rc=0
+    XENLOGD_LANDLOCK_SELFTEST=$T/outside timeout 30 ${XENLOGD_WRAP:-} "$XENLOGD" --foreground \
+        --run-dir "$RUN" --log-dir "$LOG" >"$T/llself.log" 2>&1 || rc=$?
+    cat "$T/llself.log"
+    [ $rc = 0 ] || fail "landlock selftest: exit $rc"
+    grep -q "landlock selftest: reading $T/outside and making $T/outside.made refused (EACCES)" \
+        "$T/llself.log" || fail "landlock selftest: not refused"
+    [ ! -e "$T/outside.made" ] || fail "landlock selftest: a file was made outside the dirs"
+fi
 
 say "--no-sandbox: no filter"
 n=$(grep -c "sandbox:" "$T/xenlogd.log")
