@@ -52,6 +52,8 @@ mv "$LOG/s.log" "$LOG/s.log.moved"
 n=$(feed C "$LOG/s.log") || fail "the moved file was not noticed while data flowed"
 all_kept C "$n" "$LOG/s.log" "$LOG/s.log.moved" || fail "a line C lost or doubled"
 echo "line C$n reached the new file"
+# "at most a second later" (README): the lines are 0.1 s apart, give or take
+[ "$n" -le 15 ] || fail "the move was noticed after $n lines 0.1 s apart: over a second"
 echo "line C-after" >&3
 retry 10 has "$LOG/s.log" "line C-after" || fail "a line after the reopen not in the new file"
 has "$LOG/s.log.moved" "line C-after" && fail "a line after the reopen went to the moved file"
