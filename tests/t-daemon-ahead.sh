@@ -41,7 +41,7 @@ echo none >"$CTL"
 xld_start
 wait_state 0 1 ready
 retry 30 fifo_empty "$FIFO" || fail "the next daemon did not drain the FIFO"
-retry 20 test "$(stat -c %s "$F")" = "$(wc -c <"$T/want")" ||
+retry 20 size_is "$F" "$(wc -c <"$T/want")" ||
     fail "the file holds $(stat -c %s "$F") bytes of $(wc -c <"$T/want")"
 cmp "$T/want" "$F" || fail "the file is not every line written, once, in order"
 cmp -n "$seen" "$T/reader" "$F" || fail "the reader's bytes are not the start of the file"

@@ -37,10 +37,10 @@ stream 0 2 "$LOG/small.log" 8192 1
 wait_state 0 2 ready
 head -c 6000 /dev/zero | tr '\0' 'a' | fold -w 99 >"$T/6k"
 cat "$T/6k" 1<>"$RUN/s.0.2.fifo"
-retry 10 test "$(stat -c %s "$LOG/small.log")" = "$(stat -c %s "$T/6k")" || fail "first 6 KB"
+retry 10 size_is "$LOG/small.log" "$(stat -c %s "$T/6k")" || fail "first 6 KB"
 truncate -s 0 "$LOG/small.log"
 cat "$T/6k" 1<>"$RUN/s.0.2.fifo"
-retry 10 test "$(stat -c %s "$LOG/small.log")" = "$(stat -c %s "$T/6k")" ||
+retry 10 size_is "$LOG/small.log" "$(stat -c %s "$T/6k")" ||
     fail "after the truncation: $(stat -c %s "$LOG/small.log") bytes"
 [ ! -e "$LOG/small.log.1" ] || fail "rotated although the file had room"
 xld_stop

@@ -40,6 +40,10 @@ retry() {
     done
 }
 
+# size_is FILE BYTES: FILE holds BYTES bytes now (for retry: a "$(...)" in
+# retry's arguments is read once, before the first try).
+size_is() { [ "$(stat -c %s "$1" 2>/dev/null)" = "$2" ]; }
+
 advertised() { [ "$(xenstore-read /tool/xenlogd/pid 2>/dev/null)" = "$1" ]; }
 
 # xld_start [ARGS...]: the daemon in the foreground, under $XENLOGD_WRAP if set.
