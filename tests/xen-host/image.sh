@@ -156,6 +156,30 @@ for u in libvirtd.service libvirtd.socket libvirtd-ro.socket libvirtd-admin.sock
          libvirt-guests.service; do
     chr systemctl disable "$u" > /dev/null 2>&1 || true
 done
+# libvirt's libxl driver names the host CPU after the models of its cpu_map
+# that Xen's feature words (xl info's hw_caps) fully contain; with none,
+# libvirtd's Xen driver does not start ("Cannot find suitable CPU model for
+# given data").  Real CPUs contain 486's fpu/pse/vme at least, but this
+# emulated one has no vme (TCG lacks it) and, being AMD (qemu64), no sep (Xen
+# clears it on AMD), which every other model needs.  One more model, the
+# feature words of `-cpu qemu64,+npt` under Xen, names it: libvirt's data,
+# not its code.
+CPUMAP=$R/usr/share/libvirt/cpu_map
+if [ -f "$CPUMAP/index.xml" ]; then
+    {
+        echo "<cpus>"
+        echo "  <model name='xen-host-tcg'>"
+        echo "    <decode host='on' guest='off'/>"
+        for f in fpu de pse tsc msr pae mce cx8 apic mtrr pge mca cmov pat pse36 \
+                 clflush mmx fxsr sse sse2; do
+            echo "    <feature name='$f'/>"
+        done
+        echo "  </model>"
+        echo "</cpus>"
+    } > "$CPUMAP/x86_xen-host-tcg.xml"
+    sed -i "s|^\( *\)<include filename='x86_486.xml'/>|&\n\1<include filename='x86_xen-host-tcg.xml'/>|" "$CPUMAP/index.xml"
+    grep -q x86_xen-host-tcg.xml "$CPUMAP/index.xml" || die "cannot add the CPU model to libvirt's cpu_map"
+fi
 # The test agent: runs the scripts the host puts into the 9p share.
 install -m 755 "$HERE/agent.sh" "$R/usr/local/sbin/xenhost-agent"
 install -m 644 "$HERE/agent.service" "$R/etc/systemd/system/xenhost-agent.service"
