@@ -62,15 +62,13 @@ typedef int create_logfile_fn(libxl_ctx *, const char *, char **);
 typedef int open_fn(const char *, int, ...);
 typedef FILE *fopen_fn(const char *, const char *);
 
-static create_logfile_fn *real_create_logfile;
+static create_logfile_fn *real_create_logfile;   /* once found */
 static open_fn *real_open, *real_open64;
 static fopen_fn *real_fopen, *real_fopen64;
 static pthread_once_t resolve_once = PTHREAD_ONCE_INIT;
 
 static void resolve(void)
 {
-    real_create_logfile =
-        (create_logfile_fn *)dlsym(RTLD_NEXT, "libxl_create_logfile");
     real_open = (open_fn *)dlsym(RTLD_NEXT, "open");
     real_open64 = (open_fn *)dlsym(RTLD_NEXT, "open64");
     real_fopen = (fopen_fn *)dlsym(RTLD_NEXT, "fopen");
@@ -172,6 +170,32 @@ FILE *fopen64(const char *path, const char *mode)
 }
 
 /* ---- libxl_create_logfile ------------------------------------------------ */
+
+/* libxl's own libxl_create_logfile, looked up when first needed and kept
+ * once found: the next definition after ours (xl, linked with libxenlight),
+ * else the one the calling object sees in its own scope.  libvirtd loads
+ * libxenlight only later, with its libxl driver (dlopen), where RTLD_NEXT
+ * may not reach, and opens files (so resolve()s) long before. */
+static create_logfile_fn *real_create_logfile_for(const void *caller)
+{
+    create_logfile_fn *fn = __atomic_load_n(&real_create_logfile, __ATOMIC_ACQUIRE);
+    Dl_info info;
+    void *h;
+
+    if (fn)
+        return fn;
+    fn = (create_logfile_fn *)dlsym(RTLD_NEXT, "libxl_create_logfile");
+    if (!fn && dladdr(caller, &info) && info.dli_fname &&
+        (h = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD))) {
+        fn = (create_logfile_fn *)dlsym(h, "libxl_create_logfile");
+        dlclose(h);
+    }
+    if (fn == libxl_create_logfile)
+        return NULL;
+    if (fn)
+        __atomic_store_n(&real_create_logfile, fn, __ATOMIC_RELEASE);
+    return fn;
+}
 
 enum owner { BY_NAME, BY_DOMID };
 
@@ -323,6 +347,7 @@ static int dropin_open(const char *name, enum owner owner, const char *rest, cha
 int libxl_create_logfile(libxl_ctx *ctx, const char *name, char **full_name)
 {
     const char *off = getenv("XENLOG_DROPIN_DISABLE");
+    create_logfile_fn *real;
     const char *rest;
     enum owner owner;
     int saved = errno;
@@ -338,10 +363,11 @@ int libxl_create_logfile(libxl_ctx *ctx, const char *name, char **full_name)
             return 0;
         }
     }
+    real = real_create_logfile_for(__builtin_return_address(0));
     errno = saved;
-    if (!real_create_logfile) {
+    if (!real) {
         say(true, "libxl_create_logfile not found (no libxenlight loaded?)");
         return LIBXL_ERROR_FAIL;
     }
-    return real_create_logfile(ctx, name, full_name);
+    return real(ctx, name, full_name);
 }

@@ -52,6 +52,22 @@ tests_glue_libxl_caller_CFLAGS = $(WARN_CFLAGS) $(XENTOOLLOG_CFLAGS)
 tests_glue_libxl_caller_LDFLAGS =
 tests_glue_libxl_caller_LDADD = -lxenlight $(XENTOOLLOG_LIBS)
 
+# libxl-caller as libvirtd runs libxl: dl-caller (not linked with
+# libxenlight) dlopen()s libxl-module.so (libxl-caller's code, linked with it).
+noinst_PROGRAMS += tests/glue/dl-caller
+tests_glue_dl_caller_SOURCES = tests/glue/dl-caller.c
+tests_glue_dl_caller_CFLAGS = $(WARN_CFLAGS)
+tests_glue_dl_caller_LDFLAGS =
+tests_glue_dl_caller_LDADD = -ldl
+
+noinst_LTLIBRARIES += tests/glue/libxl-module.la
+tests_glue_libxl_module_la_SOURCES = tests/glue/libxl-caller.c
+tests_glue_libxl_module_la_CPPFLAGS = $(AM_CPPFLAGS) -DLIBXL_CALLER_MODULE
+tests_glue_libxl_module_la_CFLAGS = $(WARN_CFLAGS) $(XENTOOLLOG_CFLAGS)
+tests_glue_libxl_module_la_LDFLAGS = -module -avoid-version -shared \
+	-rpath /nowhere
+tests_glue_libxl_module_la_LIBADD = -lxenlight $(XENTOOLLOG_LIBS)
+
 noinst_LTLIBRARIES += tests/glue/fake-xc.la
 tests_glue_fake_xc_la_SOURCES = tests/glue/fake-xc.c
 tests_glue_fake_xc_la_CFLAGS = $(WARN_CFLAGS)

@@ -10,6 +10,8 @@
 #  - qdisk-DOMID and bootloader.DOMID (opened with fopen "a") map by domid;
 #  - names it does not take over (xl-NAME), unknown domains, and a host
 #    without xenlogd go to libxl's own libxl_create_logfile;
+#  - also where libxenlight is loaded by dlopen(RTLD_LOCAL) after the
+#    process's first open(), as in libvirtd (tests/glue/dl-caller);
 #  - destroying the domain (libxl removes /libxl/$DOMID) finishes the streams.
 # libxl_ctx_alloc() needs a hypervisor only for a libxc handle that
 # libxl_create_logfile never uses: tests/glue/fake-xc.so stands in for it.
@@ -44,6 +46,9 @@ t_store
 xenstore-write /local/domain/3/name "$G"
 PRE="$FAKEXC $XENLOG_DROPIN"
 call() { LD_PRELOAD="$PRE" "$CALLER" "$@" 2>"$T/call.err"; }
+DLCALLER=$TOP_BUILDDIR/tests/glue/dl-caller
+MODULE=$TOP_BUILDDIR/tests/glue/.libs/libxl-module.so
+dlcall() { LD_PRELOAD="$PRE" "$DLCALLER" "$MODULE" "$@" 2>"$T/call.err"; }
 field() { sed -n "s/^$1=//p" <<<"$2"; }
 
 say "libxenlight's PLT entries for libxl_create_logfile, open, fopen bind to the drop-in"
@@ -106,6 +111,25 @@ if private_xldir; then
     [ "$(field path "$out")" = "$XLDIR/qemu-dm-$G.log" ] || fail "disabled: $out"
 else
     skip_part "$XLDIR is the host's (no private mount namespace): libxl's own files not checked"
+fi
+
+say "as libvirtd runs libxl (libxenlight dlopen()ed RTLD_LOCAL after the first open()): a stream, and libxl's own function when off or not taken over"
+if [ -x "$DLCALLER" ] && [ -f "$MODULE" ]; then
+    out=$(dlcall qemu-xenpv-3 "a line through the module") || fail "$out $(cat "$T/call.err")"
+    [ "$(field fifo "$out")" = 1 ] && [ "$(field rdwr "$out")" = 1 ] || fail "dlopen()ed libxl: no stream: $out"
+    retry 10 grep -q "a line through the module" "$LOG/qemu-xenpv-3.log" || fail "dlopen()ed libxl: data not in the log"
+    if private_xldir; then
+        out=$(XENLOG_DROPIN_DISABLE=1 dlcall "qemu-dm-$G") ||
+            fail "dlopen()ed libxl, turned off: $out $(cat "$T/call.err")"
+        [ "$(field path "$out")" = "$XLDIR/qemu-dm-$G.log" ] && [ "$(field fifo "$out")" = 0 ] ||
+            fail "dlopen()ed libxl, turned off: $out"
+        out=$(dlcall "xl-$G") || fail "dlopen()ed libxl, xl-NAME: $out $(cat "$T/call.err")"
+        [ "$(field path "$out")" = "$XLDIR/xl-$G.log" ] || fail "dlopen()ed libxl, xl-NAME: $out"
+    else
+        skip_part "$XLDIR is the host's (no private mount namespace): libxl's own files not checked"
+    fi
+else
+    skip_part "tests/glue/dl-caller or libxl-module.so not built"
 fi
 
 say "a stream that cannot be opened (bad XENLOG_LIMIT, a log dir xenlogd does not serve): a warning, then libxl's own file"

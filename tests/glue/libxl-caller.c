@@ -11,6 +11,8 @@
  * preloaded.
  * Prints: "path=PATH", "rdwr=0|1" (the descriptor's access mode is O_RDWR),
  * "cloexec=0|1", "fifo=0|1".  Exit 0 on success, 1 on failure.
+ * Built with -DLIBXL_CALLER_MODULE it is tests/glue/libxl-module.so, whose
+ * libxl_caller_main() tests/glue/dl-caller runs after a dlopen().
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +23,11 @@
 #include <unistd.h>
 #include <libxl.h>
 #include <libxl_utils.h>
+
+#ifdef LIBXL_CALLER_MODULE
+#define main libxl_caller_main
+int libxl_caller_main(int argc, char **argv);
+#endif
 
 int main(int argc, char **argv)
 {

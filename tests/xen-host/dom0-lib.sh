@@ -100,12 +100,14 @@ xh_stream_fed() {
 }
 
 # xh_file_list: every file of the system outside logs, state and the test's
-# own files, sorted (what the package may add and must take away again)
+# own files, sorted (what the package may add and must take away again);
+# libvirt's config and state are libvirtd's own (libvirt.sh runs it)
 xh_file_list() {
     find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path /tmp \
         -o -path /host -o -path /var/log -o -path /var/tmp -o -path /var/cache \
         -o -path /var/lib/xen-host -o -path /var/lib/xen -o -path /var/lib/systemd \
         -o -path /var/lib/apt -o -path /root -o -path /etc/xen/auto -o -path '/etc/xen/*.cfg' \
+        -o -path /etc/libvirt -o -path /var/lib/libvirt \
         -o -path /var/lib/dpkg/status -o -path /var/lib/dpkg/status-old \
         -o -path /var/lib/dpkg/available -o -path /var/lib/dpkg/triggers \
         -o -path /var/lib/dpkg/lock -o -path /var/lib/dpkg/lock-frontend \) -prune -o -print |

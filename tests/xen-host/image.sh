@@ -4,8 +4,10 @@
 # image.sh - build (once) the Debian 12 Xen host the full-host test boots.
 #
 # A debootstrap'ed Debian 12 with systemd as PID 1, Debian's Xen 4.17
-# (hypervisor, xen-utils, xen-utils-common, xenstore-utils), qemu-system-xen
-# and the 6.1 kernel, as an ext4 image that dom0 mounts as its root over
+# (hypervisor, xen-utils, xen-utils-common, xenstore-utils), qemu-system-xen,
+# the 6.1 kernel, AppArmor (the kernel package recommends it: a Debian host
+# has it) and libvirt's libxl driver with its daemon (libvirtd, disabled:
+# libvirt.sh starts it), as an ext4 image that dom0 mounts as its root over
 # virtio-blk (root=/dev/vda), with an initramfs cut to the few modules that
 # takes.  apt's lists are removed (apt install of a local .deb then reads no
 # index).  Into $CACHE (default /var/cache/xenlogd-xen-host):
@@ -32,7 +34,8 @@ HOST_PACKAGES="debootstrap qemu-utils qemu-system-x86 e2fsprogs"
 PACKAGES="systemd systemd-sysv udev kmod dbus procps less
     linux-image-amd64 initramfs-tools zstd
     xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common xenstore-utils
-    qemu-system-xen seabios"
+    qemu-system-xen seabios
+    apparmor libvirt-daemon-system libvirt-daemon-driver-xen libvirt-clients"
 # Modules dom0 needs to reach its root; the rest loads from the root itself.
 INITRD_MODULES="virtio_pci virtio_blk ext4"
 
@@ -145,6 +148,38 @@ if [ -f "$D" ]; then
     sed -i 's/^XENDOMAINS_SAVE=.*/XENDOMAINS_SAVE=/; s/^XENDOMAINS_STOP_MAXWAIT=.*/XENDOMAINS_STOP_MAXWAIT=20/' "$D"
 fi
 mkdir -p "$R/etc/xen/auto"
+# libvirtd.service has Conflicts=xendomains.service: enabled as Debian's
+# package leaves it, it or xendomains would not start at boot (and
+# libvirt-guests pulls it in).  The host boots with xendomains, as without
+# libvirt; libvirt.sh starts libvirtd (which stops xendomains).
+for u in libvirtd.service libvirtd.socket libvirtd-ro.socket libvirtd-admin.socket \
+         libvirt-guests.service; do
+    chr systemctl disable "$u" > /dev/null 2>&1 || true
+done
+# libvirt's libxl driver names the host CPU after the models of its cpu_map
+# that Xen's feature words (xl info's hw_caps) fully contain; with none,
+# libvirtd's Xen driver does not start ("Cannot find suitable CPU model for
+# given data").  Real CPUs contain 486's fpu/pse/vme at least, but this
+# emulated one has no vme (TCG lacks it) and, being AMD (qemu64), no sep (Xen
+# clears it on AMD), which every other model needs.  One more model, the
+# feature words of `-cpu qemu64,+npt` under Xen, names it: libvirt's data,
+# not its code.
+CPUMAP=$R/usr/share/libvirt/cpu_map
+if [ -f "$CPUMAP/index.xml" ]; then
+    {
+        echo "<cpus>"
+        echo "  <model name='xen-host-tcg'>"
+        echo "    <decode host='on' guest='off'/>"
+        for f in fpu de pse tsc msr pae mce cx8 apic mtrr pge mca cmov pat pse36 \
+                 clflush mmx fxsr sse sse2; do
+            echo "    <feature name='$f'/>"
+        done
+        echo "  </model>"
+        echo "</cpus>"
+    } > "$CPUMAP/x86_xen-host-tcg.xml"
+    sed -i "s|^\( *\)<include filename='x86_486.xml'/>|&\n\1<include filename='x86_xen-host-tcg.xml'/>|" "$CPUMAP/index.xml"
+    grep -q x86_xen-host-tcg.xml "$CPUMAP/index.xml" || die "cannot add the CPU model to libvirt's cpu_map"
+fi
 # The test agent: runs the scripts the host puts into the 9p share.
 install -m 755 "$HERE/agent.sh" "$R/usr/local/sbin/xenhost-agent"
 install -m 644 "$HERE/agent.service" "$R/etc/systemd/system/xenhost-agent.service"
@@ -165,6 +200,8 @@ cp "$R/boot/initrd.img-$KVER" "$B/initrd.img"
     echo "XEN_VERSION=$(chr dpkg-query -W -f='${Version}' xen-utils-4.17)"
     echo "QEMU_XEN_VERSION=$(chr dpkg-query -W -f='${Version}' qemu-system-xen)"
     echo "SYSTEMD_VERSION=$(chr dpkg-query -W -f='${Version}' systemd)"
+    echo "LIBVIRT_VERSION=$(chr dpkg-query -W -f='${Version}' libvirt-daemon-driver-xen)"
+    echo "APPARMOR_VERSION=$(chr dpkg-query -W -f='${Version}' apparmor)"
     echo "INITRD_BYTES=$(stat -c %s "$B/initrd.img")"
 } > "$B/manifest"
 

@@ -10,7 +10,8 @@
 #           install   apt install ./xenlogd_*.deb ./libxenlog0_*.deb, turned
 #                     on as the README says, a guest in /etc/xen/auto
 #   boot 2  service (1) streams (2) policy (4) flood (2) restart (3)
-#           bound (2) security (6) onoff (5)
+#           bound (2) security (6) onoff (5) libvirt (7: libvirtd with the
+#           package's drop-in, guests of virsh define + virsh start)
 #   boot 3  service (1, the second boot) upgrade (apt install of this build
 #           repacked as the next version, mid-flood) initscript
 #           (/etc/init.d/xenlogd with systemd's redirect bypassed, then the
@@ -104,7 +105,7 @@ echo "FIGURE build_debs_s $(( $(date +%s) - t ))" >> "$XH_LOG"
 [ -z "$NOPKG" ] && xh_say "packages: $(cd "$XH_SHARE/debs" && echo *.deb)" ||
     xh_say "no packages: $NOPKG"
 
-BOOT2="service streams policy flood restart bound security onoff"
+BOOT2="service streams policy flood restart bound security onoff libvirt"
 BOOT3="service upgrade initscript purge"
 skip_rest() {   # skip_rest REASON SCENARIO...: those not run (nor skipped) yet, skipped
     local s why=$1; shift
