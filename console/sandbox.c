@@ -111,7 +111,7 @@ static _Noreturn void landlock_selftest(const char *path)
     wr_errno = errno;
     if (rd < 0 && rd_errno == EACCES && wr < 0 && wr_errno == EACCES) {
         log_info("landlock selftest: reading %s and making %s refused (EACCES)", path, made);
-        _exit(EXIT_SUCCESS);
+        _exit(XL_EXIT_OK);
     }
     log_err(-1, "landlock selftest: read %s: %s; make %s: %s", path,
             rd >= 0 ? "allowed" : strerror(rd_errno), made, wr >= 0 ? "allowed" : strerror(wr_errno));
