@@ -20,11 +20,4 @@ figure flood_bound_max_total_bytes "$(echo "$res" | sed -n 's/.*max_total \([0-9
 figure flood_bound_violations "$(echo "$res" | sed -n 's/.*violations \([0-9]*\).*/\1/p')"
 check "bound holds at every sample ($res)" eval 'echo "$res" | grep -q "violations 0$" && ! echo "$res" | grep -q "samples 0 "'
 check "no file over the limit, at most $copies copies" xh_kept_files_ok "$f" "$limit" "$copies"
-if xh_kept_copy "$f" "$copies" /tmp/kept-end; then
-    read -r first lastn lost < <(xh_numbered /tmp/kept-end)
-    figure flood_kept_window "$first..$lastn"
-    check "kept lines consecutive ($lost lost), ending with the newest ($lastn >= $lines)" \
-        eval '[ "$lost" = 0 ] && [ "${lastn:-0}" -ge "$lines" ]'
-    check "the newest line is followed by QEMU's last words" \
-        eval 'tail -c 200 /tmp/kept-end | grep -q "terminating on signal"'
-fi
+xh_ends_whole "$f" "$copies" "$lines" flood

@@ -171,6 +171,21 @@ xh_no_gap() {
     check "0 lines lost across the $4" [ "$lost" = 0 ]
 }
 
+# xh_ends_whole BASE COPIES LINES FIG: after a guest's end, the kept lines of
+# BASE are consecutive, end with line LINES or later, and are followed by
+# QEMU's last words; figure FIG_kept_window
+xh_ends_whole() {
+    local first lastn lost lines=$3 kept=/tmp/kept-$4
+    xh_kept_copy "$1" "$2" "$kept" ||
+        { fail "the kept files could not be read without a rotation in between"; return; }
+    read -r first lastn lost < <(xh_numbered "$kept")
+    figure "$4_kept_window" "$first..$lastn"
+    check "kept lines consecutive ($lost lost), ending with the newest ($lastn >= $lines)" \
+        eval '[ "$lost" = 0 ] && [ "${lastn:-0}" -ge "$lines" ]'
+    check "the newest line is followed by QEMU's last words" \
+        eval 'tail -c 200 "$kept" | grep -q "terminating on signal"'
+}
+
 # xh_kept_files_ok BASE LIMIT COPIES: no file over LIMIT, no BASE.(COPIES+1)
 xh_kept_files_ok() {
     local f

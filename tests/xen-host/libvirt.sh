@@ -162,16 +162,7 @@ if [ -n "$limit" ] && [ -n "$copies" ]; then
     check "bound holds at every sample ($res)" eval 'echo "$res" | grep -q "violations 0$" && ! echo "$res" | grep -q "samples 0 "'
     figure libvirt_lv1_rotated "$(ls "$f".* 2>/dev/null | wc -l)"
     check "no file over the limit, at most $copies copies" xh_kept_files_ok "$f" "$limit" "$copies"
-    if xh_kept_copy "$f" "$copies" /tmp/lv-kept; then
-        read -r first lastn lost < <(xh_numbered /tmp/lv-kept)
-        figure libvirt_lv1_kept_window "$first..$lastn"
-        check "kept lines consecutive ($lost lost), ending with the newest ($lastn >= $lines)" \
-            eval '[ "$lost" = 0 ] && [ "${lastn:-0}" -ge "$lines" ]'
-        check "the newest line is followed by QEMU's last words" \
-            eval 'tail -c 200 /tmp/lv-kept | grep -q "terminating on signal"'
-    else
-        fail "the kept files could not be read without a rotation in between"
-    fi
+    xh_ends_whole "$f" "$copies" "$lines" libvirt_lv1
 else
     fail "lv1: no limit and copies for its stream"
 fi
