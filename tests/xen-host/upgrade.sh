@@ -12,7 +12,11 @@ next=$(ls /host/debs/next/xenlogd_*.deb 2>/dev/null)
 to=$(dpkg-deb -f "$next" Version)
 
 xs_cfg_hvm_debugcon upg 'cpus = "1"' > /etc/xen/upg.cfg
-xl create /etc/xen/upg.cfg > /tmp/create-upg.log 2>&1 || { fail "xl create upg"; cat /tmp/create-upg.log; }
+# 1 MiB per file (the drop-in's XENLOG_LIMIT; the policy scenario left an
+# 8K default): the kept lines must reach back past the upgrade, however long
+# apt takes under TCG
+XENLOG_LIMIT=1048576 xl create /etc/xen/upg.cfg > /tmp/create-upg.log 2>&1 ||
+    { fail "xl create upg"; cat /tmp/create-upg.log; }
 check "the flood guest's qemu-dm-upg.log is a ready stream" wait_for 120 xenstore_ready upg
 s=$(xenstore_ready upg)
 read -r limit copies < <(xh_limits upg)
